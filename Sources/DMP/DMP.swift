@@ -1,0 +1,3 @@
+/// The French shared medical record (Dossier Médical Partagé) as an event-sourced model over
+/// ``DMPJournal``.
+public enum DMPModule {}

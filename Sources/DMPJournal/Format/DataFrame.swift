@@ -1,0 +1,155 @@
+internal import CLZ4
+
+/// Compresses batches of records into canonical data frames (section 3 of the format).
+///
+/// Owns an `LZ4F_cctx`, freed in `deinit`. Not thread-safe: one per writer, used on the commit
+/// queue only.
+final class FrameCompressor {
+    private let preferences: LZ4F_preferences_t
+
+    init() {
+        var preferences = LZ4F_preferences_t()
+        preferences.frameInfo.blockSizeID = LZ4F_max4MB
+        preferences.frameInfo.blockMode = LZ4F_blockIndependent
+        preferences.frameInfo.contentChecksumFlag = LZ4F_noContentChecksum
+        preferences.frameInfo.blockChecksumFlag = LZ4F_blockChecksumEnabled
+        preferences.frameInfo.frameType = LZ4F_frame
+        preferences.frameInfo.contentSize = 1  // replaced by the real size (non-zero means "present")
+        preferences.compressionLevel = 0
+        preferences.autoFlush = 1
+        self.preferences = preferences
+    }
+
+    /// Compresses `content` into one LZ4 frame appended to `output`.
+    func compress(_ content: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) throws(JournalError) {
+        var preferences = self.preferences
+        preferences.frameInfo.contentSize = UInt64(content.count)
+        let bound = LZ4F_compressFrameBound(content.count, &preferences)
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: bound))
+        let written = output.withUnsafeMutableBytes { out -> Int in
+            LZ4F_compressFrame(out.baseAddress! + start, bound, content.baseAddress, content.count, &preferences)
+        }
+        guard LZ4F_isError(written) == 0 else {
+            let name = String(cString: LZ4F_getErrorName(written))
+            output.removeLast(bound)
+            throw JournalError(.io, "LZ4 compression failed: \(name)")
+        }
+        output.removeLast(bound - written)
+    }
+}
+
+/// The layout of one data frame, found by walking its blocks without decompressing them.
+struct DataFrameLayout {
+    /// Total length of the frame in bytes, magic to end mark.
+    var length: Int
+    var contentSize: Int
+    var blockMaximum: Int
+}
+
+enum DataFrame {
+    /// Walks the data frame starting at `frame[0]`. Returns `nil` when `frame` ends before the
+    /// frame does (the caller decides whether more bytes exist). Checks the descriptor and,
+    /// when `checksums` is set, the descriptor checksum; block checksums are checked by
+    /// ``decompress(_:layout:into:checksums:)``.
+    static func walk(
+        _ frame: UnsafeRawBufferPointer, checksums: Bool
+    ) throws(FrameProblem) -> DataFrameLayout? {
+        guard frame.count >= 15 else { return nil }
+        guard frame.u32(0) == Format.lz4FrameMagic else {
+            throw FrameProblem(.malformedFrame, 0, "expected an LZ4 frame (magic 0x184D2204)")
+        }
+        guard frame[4] == Format.dataFrameFLG else {
+            throw FrameProblem(
+                .malformedFrame, 4,
+                "LZ4 frame flags are 0x\(hex([frame[4]])), expected 0x78 (independent blocks, block checksums, content size)")
+        }
+        guard let blockMaximum = Format.blockMaximum(forBD: frame[5]) else {
+            throw FrameProblem(.malformedFrame, 5, "LZ4 block-size byte 0x\(hex([frame[5]])) is not allowed")
+        }
+        let contentSize = frame.u64(6)
+        guard contentSize >= 1, contentSize <= UInt64(Format.maxContentSize) else {
+            throw FrameProblem(.malformedFrame, 6, "content size \(contentSize) is outside 1...\(Format.maxContentSize)")
+        }
+        if checksums {
+            let hc = UInt8((XXH32.hash(UnsafeRawBufferPointer(rebasing: frame[4..<14])) >> 8) & 0xFF)
+            guard hc == frame[14] else {
+                throw FrameProblem(.checksumMismatch, 14, "LZ4 frame descriptor checksum does not match")
+            }
+        }
+        var offset = 15
+        while true {
+            guard offset + 4 <= frame.count else { return nil }
+            let word = frame.u32(offset)
+            if word == 0 {
+                offset += 4
+                break
+            }
+            let size = Int(word & 0x7FFF_FFFF)
+            guard size >= 1, size <= blockMaximum else {
+                throw FrameProblem(.malformedFrame, offset, "LZ4 block size \(size) exceeds the frame's block maximum")
+            }
+            offset += 4 + size + 4
+            guard offset <= frame.count else { return nil }
+        }
+        return DataFrameLayout(length: offset, contentSize: Int(contentSize), blockMaximum: blockMaximum)
+    }
+
+    /// Decompresses a walked frame into `output` (which must hold `layout.contentSize` bytes).
+    static func decompress(
+        _ frame: UnsafeRawBufferPointer, layout: DataFrameLayout, into output: UnsafeMutableRawBufferPointer,
+        checksums: Bool
+    ) throws(FrameProblem) {
+        var offset = 15
+        var produced = 0
+        while true {
+            let word = frame.u32(offset)
+            if word == 0 { break }
+            let size = Int(word & 0x7FFF_FFFF)
+            let data = UnsafeRawBufferPointer(rebasing: frame[(offset + 4)..<(offset + 4 + size)])
+            if checksums {
+                let stored = frame.u32(offset + 4 + size)
+                guard XXH32.hash(data) == stored else {
+                    throw FrameProblem(.checksumMismatch, offset, "LZ4 block checksum does not match")
+                }
+            }
+            let room = min(layout.blockMaximum, layout.contentSize - produced)
+            if word & 0x8000_0000 != 0 {
+                guard size <= room else {
+                    throw FrameProblem(.decompressionFailed, offset, "stored block is larger than the content size")
+                }
+                (output.baseAddress! + produced).copyMemory(from: data.baseAddress!, byteCount: size)
+                produced += size
+            } else {
+                let result = data.baseAddress!.withMemoryRebound(to: CChar.self, capacity: size) { src in
+                    (output.baseAddress! + produced).withMemoryRebound(to: CChar.self, capacity: room) { dst in
+                        LZ4_decompress_safe(src, dst, Int32(size), Int32(room))
+                    }
+                }
+                guard result >= 0 else {
+                    throw FrameProblem(.decompressionFailed, offset, "LZ4 block does not decompress")
+                }
+                produced += Int(result)
+            }
+            offset += 4 + size + 4
+        }
+        guard produced == layout.contentSize else {
+            throw FrameProblem(
+                .decompressionFailed, 6,
+                "content decompresses to \(produced) bytes, the frame declares \(layout.contentSize)")
+        }
+    }
+}
+
+/// A problem found in a frame, with its offset relative to the frame's start.
+struct FrameProblem: Error {
+    var code: JournalError.Code
+    var offset: Int
+    var message: String
+
+    init(_ code: JournalError.Code, _ offset: Int, _ message: String) {
+        self.code = code
+        self.offset = offset
+        self.message = message
+    }
+}
