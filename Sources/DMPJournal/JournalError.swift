@@ -146,20 +146,37 @@ extension JournalError: Equatable {
     }
 }
 
+/// Matches an error against a journal error by code: `catch JournalError.locked`.
+public func ~= (pattern: JournalError, error: any Error) -> Bool {
+    (error as? JournalError)?.code == pattern.code
+}
+
 extension JournalError {
-    // Static members so that `catch JournalError.locked` reads naturally.
-    public static var fileNotFound: Code { .fileNotFound }
-    public static var notAJournal: Code { .notAJournal }
-    public static var newerFormatVersion: Code { .newerFormatVersion }
-    public static var locked: Code { .locked }
-    public static var alreadyExists: Code { .alreadyExists }
-    public static var diskFull: Code { .diskFull }
-    public static var syncFailed: Code { .syncFailed }
-    public static var writerFailed: Code { .writerFailed }
-    public static var damaged: Code { .damaged }
-    public static var unsealedTail: Code { .unsealedTail }
-    public static var chainMismatch: Code { .chainMismatch }
-    public static var recordContainsNewline: Code { .recordContainsNewline }
-    public static var tooLarge: Code { .tooLarge }
-    public static var closed: Code { .closed }
+    // Error values that stand for their code, so that `catch JournalError.locked` and
+    // `#expect(throws: JournalError.locked)` read naturally (equality compares codes).
+    init(code: Code) { self.init(code, code.name) }
+    /// Any error with code ``Code/fileNotFound``.
+    public static let fileNotFound = JournalError(code: .fileNotFound)
+    /// Any error with code ``Code/notAJournal``.
+    public static let notAJournal = JournalError(code: .notAJournal)
+    /// Any error with code ``Code/newerFormatVersion``.
+    public static let newerFormatVersion = JournalError(code: .newerFormatVersion)
+    /// Any error with code ``Code/locked``.
+    public static let locked = JournalError(code: .locked)
+    /// Any error with code ``Code/alreadyExists``.
+    public static let alreadyExists = JournalError(code: .alreadyExists)
+    /// Any error with code ``Code/diskFull``.
+    public static let diskFull = JournalError(code: .diskFull)
+    /// Any error with code ``Code/syncFailed``.
+    public static let syncFailed = JournalError(code: .syncFailed)
+    /// Any error with code ``Code/writerFailed``.
+    public static let writerFailed = JournalError(code: .writerFailed)
+    /// Any error with code ``Code/damaged``.
+    public static let damaged = JournalError(code: .damaged)
+    /// Any error with code ``Code/recordContainsNewline``.
+    public static let recordContainsNewline = JournalError(code: .recordContainsNewline)
+    /// Any error with code ``Code/tooLarge``.
+    public static let tooLarge = JournalError(code: .tooLarge)
+    /// Any error with code ``Code/closed``.
+    public static let closed = JournalError(code: .closed)
 }

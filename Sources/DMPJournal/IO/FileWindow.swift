@@ -4,7 +4,7 @@
 /// call. The buffer grows to the largest range asked for (bounded by the format's frame limits),
 /// never to the size of the file.
 final class FileWindow {
-    private let handle: FileHandle
+    private let handle: SystemFile
     private var buffer: UnsafeMutableRawBufferPointer
     private var base = 0
     private var valid = 0
@@ -15,7 +15,7 @@ final class FileWindow {
     var path: String { self.handle.path }
 
     init(path: String, system: SystemCalls = .live, chunk: Int = 4 << 20) throws(JournalError) {
-        self.handle = try FileHandle.open(path, flags: O_RDONLY_FLAG, system: system)
+        self.handle = try SystemFile.open(path, flags: O_RDONLY_FLAG, system: system)
         self.chunk = chunk
         self.buffer = .allocate(byteCount: chunk, alignment: 16)
         self.fileSize = try self.handle.size()

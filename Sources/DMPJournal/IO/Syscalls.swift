@@ -55,7 +55,7 @@ func errnoText(_ code: Int32) -> String {
 
 /// A file descriptor with the journal's error conventions: retries on `EINTR`, loops on short
 /// reads and writes, and turns failures into ``JournalError`` values that name the file.
-final class FileHandle {
+final class SystemFile {
     private(set) var fd: Int32
     let path: String
     let system: SystemCalls
@@ -68,7 +68,7 @@ final class FileHandle {
 
     static func open(
         _ path: String, flags: Int32, mode: mode_t = 0o644, system: SystemCalls
-    ) throws(JournalError) -> FileHandle {
+    ) throws(JournalError) -> SystemFile {
         var fd: Int32
         repeat {
             fd = system.open(path, flags | O_CLOEXEC, mode)
@@ -86,7 +86,7 @@ final class FileHandle {
                 throw JournalError(.io, "cannot open: \(errnoText(code))", path: path, errno: code)
             }
         }
-        return FileHandle(fd: fd, path: path, system: system)
+        return SystemFile(fd: fd, path: path, system: system)
     }
 
     func close() {
@@ -210,7 +210,7 @@ final class FileHandle {
 /// Makes a directory entry change (a created or renamed file) durable.
 func syncDirectory(of path: String, system: SystemCalls) throws(JournalError) {
     let directory = parentDirectory(of: path)
-    let handle = try FileHandle.open(directory, flags: O_RDONLY | O_DIRECTORY, system: system)
+    let handle = try SystemFile.open(directory, flags: O_RDONLY | O_DIRECTORY, system: system)
     try handle.fullSync()
 }
 

@@ -37,7 +37,9 @@ final class UnitScanner {
     /// verification checks both, readers only the chain).
     let checksums: Bool
     /// Whether to decompress data frames (and so check their content and record counts).
-    let decompress: Bool
+    var decompress: Bool
+    /// Batches whose records all come before this sequence number are not decompressed.
+    var skipBelow: UInt64 = 0
 
     /// End of the last good unit.
     private(set) var position: Int
@@ -69,6 +71,13 @@ final class UnitScanner {
 
     var contentBytes: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: self.content[0..<self.contentCount])
+    }
+
+    /// Like ``next()``, without decompressing batches that end before `sequence`.
+    func nextSkipping(until sequence: UInt64) throws(ScanFailure) -> ScannedUnit? {
+        self.skipBelow = sequence
+        defer { self.skipBelow = 0 }
+        return try self.next()
     }
 
     /// Scans the next unit. Returns `nil` at the end of the file (exactly at a unit boundary).
@@ -159,7 +168,9 @@ final class UnitScanner {
         let seal = Seal.parse(sealBytes)
         // 4. The content.
         var count: UInt32 = 0
-        if self.decompress || self.checksums {
+        let wantContent = (self.decompress || self.checksums) && seal.lastSequence >= self.skipBelow
+        self.contentCount = 0
+        if wantContent {
             let layout = layout!
             if self.content.count < layout.contentSize {
                 self.content.deallocate()
@@ -192,7 +203,7 @@ final class UnitScanner {
         guard seal.count >= 1 else {
             throw fail(.countMismatch, sealStart + 28, "the seal counts 0 records")
         }
-        if self.decompress || self.checksums {
+        if wantContent {
             guard seal.count == count else {
                 throw fail(
                     .countMismatch, sealStart + 28,

@@ -108,7 +108,7 @@ public final class JournalWriter: Sendable {
         let system = options.system
         let temporary = path + ".tmp-\(UInt32.random(in: 0...UInt32.max, using: &generator))"
         do throws(JournalError) {
-            let handle = try FileHandle.open(temporary, flags: O_WRONLY | O_CREAT | O_EXCL, system: system)
+            let handle = try SystemFile.open(temporary, flags: O_WRONLY | O_CREAT | O_EXCL, system: system)
             try headerBytes.withBytes { (buffer) throws(JournalError) in try handle.write(buffer, at: 0) }
             try handle.dataSync()
             handle.close()
@@ -141,7 +141,7 @@ public final class JournalWriter: Sendable {
         -> JournalWriter
     {
         let system = options.system
-        let handle = try FileHandle.open(path, flags: O_RDWR, system: system)
+        let handle = try SystemFile.open(path, flags: O_RDWR, system: system)
         try handle.lockExclusive()
         // Verify everything under the lock.
         let window = try FileWindow(path: path, system: system)
@@ -238,6 +238,12 @@ public final class JournalWriter: Sendable {
         return ticket
     }
 
+    /// Enqueues a ready-made batch for the next group commit and returns at once.
+    /// - Returns: A ticket holding the sequence numbers assigned.
+    public func submit(_ batch: RecordBatch) throws(JournalError) -> CommitTicket {
+        try self.submit { (_) throws(JournalError) in batch }
+    }
+
     /// Appends records and returns once they are durable.
     /// - Returns: The sequence numbers they received.
     /// - Throws: ``JournalError/Code/recordContainsNewline``, ``JournalError/Code/writerFailed``,
@@ -245,7 +251,7 @@ public final class JournalWriter: Sendable {
     public func append<S: Sequence>(_ records: S) async throws(JournalError) -> ClosedRange<UInt64>
     where S.Element: Collection<UInt8> {
         let batch = try RecordBatch(records)
-        let ticket = try self.submit { _ in batch }
+        let ticket = try self.submit(batch)
         try await ticket.wait()
         return ticket.sequences
     }
@@ -370,7 +376,7 @@ public final class CommitTicket: Sendable {
 /// `open`, before the queue exists), which is why `@unchecked Sendable` is sound here.
 final class CommitEngine: @unchecked Sendable {
     let header: JournalHeader
-    private var handle: FileHandle?
+    private var handle: SystemFile?
     private let options: JournalOptions
     private let compressor: FrameCompressor
     private(set) var fileEnd: Int
@@ -383,7 +389,7 @@ final class CommitEngine: @unchecked Sendable {
     private var unit: [UInt8] = []
 
     init(
-        handle: FileHandle, header: JournalHeader, fileEnd: Int, head: [UInt8], lastSequence: UInt64,
+        handle: SystemFile, header: JournalHeader, fileEnd: Int, head: [UInt8], lastSequence: UInt64,
         lastTime: Int64, lastCheckpointSequence: UInt64?, options: JournalOptions
     ) throws(JournalError) {
         self.handle = handle
