@@ -138,7 +138,7 @@ class LZ4BlockError(ValueError):
     pass
 
 
-def lz4_block_decompress(src, max_size):
+def lz4_block_decompress(src, max_size, strict=True):
     """Decompress one independent LZ4 block.
 
     Sequence: token (high nibble literal length, low nibble match length - 4),
@@ -146,11 +146,19 @@ def lz4_block_decompress(src, max_size):
     2-byte little-endian offset, match length continuation bytes.  The last
     sequence holds only literals: the block ends right after them.  Raises
     LZ4BlockError for any malformed input or an output larger than max_size.
+
+    strict: also enforce the end-of-block conditions of the LZ4 block format
+    (the last 5 bytes are literals; the last match starts at least 12 bytes
+    before the end of the block), which the journal specification does not
+    mention; see the report.  The reference decoder rejects such blocks when
+    its output buffer is exactly the block's size, and the reference encoder
+    never produces them.
     """
     src = bytes(src)
     n = len(src)
     out = bytearray()
     i = 0
+    last_match_start = None
     while True:
         if i >= n:
             raise LZ4BlockError("block ends where a sequence token is expected")
@@ -173,7 +181,15 @@ def lz4_block_decompress(src, max_size):
         out += src[i:i + lit]
         i += lit
         if i == n:
-            break  # last sequence: literals only
+            # last sequence: literals only
+            if strict and last_match_start is not None:
+                if lit < 5:
+                    raise LZ4BlockError("end-of-block condition: the last sequence holds %d literals,"
+                                        " fewer than 5" % lit)
+                if last_match_start > len(out) - 12:
+                    raise LZ4BlockError("end-of-block condition: the last match starts less than"
+                                        " 12 bytes before the end of the block")
+            break
         if i + 2 > n:
             raise LZ4BlockError("block ends inside a match offset")
         offset = src[i] | (src[i + 1] << 8)
@@ -195,6 +211,7 @@ def lz4_block_decompress(src, max_size):
         mlen += 4
         if len(out) + mlen > max_size:
             raise LZ4BlockError("decompressed block larger than the block maximum size")
+        last_match_start = len(out)
         start = len(out) - offset
         if mlen <= offset:
             out += out[start:start + mlen]
@@ -337,8 +354,9 @@ def _parse_header(f, size):
 # ---- Section 5.1: final unit start -----------------------------------------
 
 def _link_at(f, size, offset, header_end):
-    """The well-formed link frame (by magic, size and tag) at `offset`, as
-    (kind, length, last_sequence, first_sequence, unit_start), or None."""
+    """The link frames at `offset` that are well-formed by magic, size and tag
+    (a list of 0, 1 or, for forged bytes, 2 entries), each as
+    (kind, length, last_sequence, first_sequence, unit_start)."""
     out = []
     for kind, prefix, length in (("seal", SEAL_PREFIX, SEAL_LEN), ("checkpoint", CKPT_PREFIX, CKPT_LEN)):
         if offset < header_end or offset < 0 or offset + length > size:
@@ -445,7 +463,7 @@ def _verify_data_unit(r, p, h, last_seq, last_time, want_records):
         hasher.update(b)
         return b
 
-    take(4, "the data frame magic")
+    hasher.update(struct.pack("<I", LZ4_MAGIC))  # read by the caller
     flg = take(1, "the data frame descriptor")[0]
     if flg != LZ4_FLG:
         raise Failure("lz4_flg", "data frame FLG is 0x%02X, expected 0x78" % flg, p, p)
@@ -672,8 +690,6 @@ def verify(f, size=None, public_key_bytes=None, want_records=False):
     r = _Reader(f, size, p)
     try:
         while p < size:
-            r.pos = p
-            f.seek(p)
             magic = _u32(r.read(4, p, p, "a frame magic"), 0)
             if magic == LZ4_MAGIC:
                 h, count, last_time, recs = _verify_data_unit(r, p, h, last_seq, last_time, want_records)

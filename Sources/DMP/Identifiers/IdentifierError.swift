@@ -21,7 +21,7 @@
 /// }
 /// ```
 public struct IdentifierError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The identifier or identity field that was refused, such as ``nir`` or ``birthDate``.
+    /// The identifier or identity field that was refused, such as ``Field/nir`` or ``Field/date``.
     public let field: Field
 
     /// Why the field was refused, such as ``Reason/wrongKey``.

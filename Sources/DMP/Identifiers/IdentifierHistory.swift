@@ -100,9 +100,10 @@ public struct IdentifierHistory: Sendable, Hashable, CustomStringConvertible {
     /// - Returns: Whether the change is a promotion or a rectification.
     /// - Throws: ``IdentifierError`` with field ``IdentifierError/Field/identifierHistory`` and
     ///   reason ``IdentifierError/Reason/illegalTransition`` or ``IdentifierError/Reason/unchanged``.
-    public static func change(from current: PatientIdentifier, to new: PatientIdentifier) throws(IdentifierError)
-        -> Change
-    {
+    public static func change(
+        from current: PatientIdentifier,
+        to new: PatientIdentifier
+    ) throws(IdentifierError) -> Change {
         guard new != current else {
             throw IdentifierError(
                 field: .identifierHistory,

@@ -115,7 +115,12 @@ enum IdentifierText {
         input: String
     ) -> IdentifierError {
         if text.count == 0 {
-            return IdentifierError(field: field, reason: .empty, input: input, message: "is empty, expected \(expected)")
+            return IdentifierError(
+                field: field,
+                reason: .empty,
+                input: input,
+                message: "is empty, expected \(expected)"
+            )
         }
         let noun = text.count == 1 ? "character" : "characters"
         return IdentifierError(

@@ -12,7 +12,7 @@ final class FrameCompressor {
         preferences.frameInfo.blockSizeID = LZ4F_max4MB
         preferences.frameInfo.blockMode = LZ4F_blockIndependent
         preferences.frameInfo.contentChecksumFlag = LZ4F_noContentChecksum
-        preferences.frameInfo.blockChecksumFlag = LZ4F_blockChecksumEnabled
+        preferences.frameInfo.blockChecksumFlag = LZ4F_noBlockChecksum
         preferences.frameInfo.frameType = LZ4F_frame
         preferences.frameInfo.contentSize = 1  // replaced by the real size (non-zero means "present")
         preferences.compressionLevel = 0
@@ -50,8 +50,7 @@ struct DataFrameLayout {
 enum DataFrame {
     /// Walks the data frame starting at `frame[0]`. Returns `nil` when `frame` ends before the
     /// frame does (the caller decides whether more bytes exist). Checks the descriptor and,
-    /// when `checksums` is set, the descriptor checksum; block checksums are checked by
-    /// ``decompress(_:layout:into:checksums:)``.
+    /// when `checksums` is set, the descriptor checksum.
     static func walk(
         _ frame: UnsafeRawBufferPointer, checksums: Bool
     ) throws(FrameProblem) -> DataFrameLayout? {
@@ -62,7 +61,7 @@ enum DataFrame {
         guard frame[4] == Format.dataFrameFLG else {
             throw FrameProblem(
                 .malformedFrame, 4,
-                "LZ4 frame flags are 0x\(hex([frame[4]])), expected 0x78 (independent blocks, block checksums, content size)")
+                "LZ4 frame flags are 0x\(hex([frame[4]])), expected 0x68 (independent blocks, content size, no checksums)")
         }
         guard let blockMaximum = Format.blockMaximum(forBD: frame[5]) else {
             throw FrameProblem(.malformedFrame, 5, "LZ4 block-size byte 0x\(hex([frame[5]])) is not allowed")
@@ -71,12 +70,7 @@ enum DataFrame {
         guard contentSize >= 1, contentSize <= UInt64(Format.maxContentSize) else {
             throw FrameProblem(.malformedFrame, 6, "content size \(contentSize) is outside 1...\(Format.maxContentSize)")
         }
-        if checksums {
-            let hc = UInt8((XXH32.hash(UnsafeRawBufferPointer(rebasing: frame[4..<14])) >> 8) & 0xFF)
-            guard hc == frame[14] else {
-                throw FrameProblem(.checksumMismatch, 14, "LZ4 frame descriptor checksum does not match")
-            }
-        }
+        if checksums { try self.checkDescriptor(frame) }
         var offset = 15
         while true {
             guard offset + 4 <= frame.count else { return nil }
@@ -89,16 +83,24 @@ enum DataFrame {
             guard size >= 1, size <= blockMaximum else {
                 throw FrameProblem(.malformedFrame, offset, "LZ4 block size \(size) exceeds the frame's block maximum")
             }
-            offset += 4 + size + 4
+            offset += 4 + size
             guard offset <= frame.count else { return nil }
         }
         return DataFrameLayout(length: offset, contentSize: Int(contentSize), blockMaximum: blockMaximum)
     }
 
+    /// Checks the frame descriptor's checksum byte (HC).
+    static func checkDescriptor(_ frame: UnsafeRawBufferPointer) throws(FrameProblem) {
+        let hc = UInt8((XXH32.hash(UnsafeRawBufferPointer(rebasing: frame[4..<14])) >> 8) & 0xFF)
+        guard hc == frame[14] else {
+            throw FrameProblem(.checksumMismatch, 14, "LZ4 frame descriptor checksum does not match")
+        }
+    }
+
     /// Decompresses a walked frame into `output` (which must hold `layout.contentSize` bytes).
+    /// Each block decompresses into at most the block maximum size.
     static func decompress(
-        _ frame: UnsafeRawBufferPointer, layout: DataFrameLayout, into output: UnsafeMutableRawBufferPointer,
-        checksums: Bool
+        _ frame: UnsafeRawBufferPointer, layout: DataFrameLayout, into output: UnsafeMutableRawBufferPointer
     ) throws(FrameProblem) {
         var offset = 15
         var produced = 0
@@ -107,12 +109,6 @@ enum DataFrame {
             if word == 0 { break }
             let size = Int(word & 0x7FFF_FFFF)
             let data = UnsafeRawBufferPointer(rebasing: frame[(offset + 4)..<(offset + 4 + size)])
-            if checksums {
-                let stored = frame.u32(offset + 4 + size)
-                guard XXH32.hash(data) == stored else {
-                    throw FrameProblem(.checksumMismatch, offset, "LZ4 block checksum does not match")
-                }
-            }
             let room = min(layout.blockMaximum, layout.contentSize - produced)
             if word & 0x8000_0000 != 0 {
                 guard size <= room else {
@@ -131,7 +127,7 @@ enum DataFrame {
                 }
                 produced += Int(result)
             }
-            offset += 4 + size + 4
+            offset += 4 + size
         }
         guard produced == layout.contentSize else {
             throw FrameProblem(

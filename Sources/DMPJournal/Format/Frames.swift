@@ -12,7 +12,8 @@ enum Format {
     static let sealTag: UInt32 = tag("DMJS")
     static let checkpointTag: UInt32 = tag("DMJC")
 
-    static let headerFixedPayload = 34
+    /// Header payload without the application name: 34 bytes of fields and the 32-byte genesis.
+    static let headerFixedPayload = 66
     static let maxApplicationLength = 256
     static let sealPayload = 64
     static let sealFrame = 72
@@ -21,8 +22,8 @@ enum Format {
 
     /// The largest decompressed content of one data frame (64 MiB): bounds a reader's memory.
     static let maxContentSize = 64 << 20
-    /// FLG of every data frame: version 01, independent blocks, block checksums, content size.
-    static let dataFrameFLG: UInt8 = 0x78
+    /// FLG of every data frame: version 01, independent blocks, content size, no checksums.
+    static let dataFrameFLG: UInt8 = 0x68
     static let maxBlockSize = 4 << 20
 
     static let genesisPrefix: [UInt8] = Array("dmp-journal/v1".utf8)
@@ -145,6 +146,8 @@ public struct JournalHeader: Sendable, Equatable {
         frame.appendLE(createdAt)
         frame.appendLE(UInt16(app.count))
         frame.append(contentsOf: app)
+        let genesis = frame.withUnsafeBytes { chainValue(previous: Format.genesisPrefix, $0) }
+        frame.append(contentsOf: genesis)
         return frame
     }
 
@@ -156,13 +159,8 @@ public struct JournalHeader: Sendable, Equatable {
         guard bytes.count >= 8, bytes.u32(0) == Format.metadataMagic else {
             throw fail(.notAJournal, "the file does not start with a journal header (magic 0x184D2A5D)")
         }
-        let size = Int(bytes.u32(4))
-        guard size >= Format.headerFixedPayload, size <= Format.headerFixedPayload + Format.maxApplicationLength
-        else {
-            throw fail(.malformedHeader, "header frame size \(size) is out of range", offset: 4)
-        }
-        guard bytes.count >= 8 + size else {
-            throw fail(.malformedHeader, "the file ends inside its header (\(bytes.count) of \(8 + size) bytes)")
+        guard bytes.count >= 14 else {
+            throw fail(.malformedHeader, "the file ends inside its header (\(bytes.count) bytes)")
         }
         guard bytes.u32(8) == Format.headerTag else {
             throw fail(.notAJournal, "the first frame is not a journal header (tag DMJH)", offset: 8)
@@ -175,6 +173,21 @@ public struct JournalHeader: Sendable, Equatable {
         }
         guard version == Format.version else {
             throw fail(.malformedHeader, "format version 0 is invalid", offset: 12)
+        }
+        let size = Int(bytes.u32(4))
+        guard size >= Format.headerFixedPayload, size <= Format.headerFixedPayload + Format.maxApplicationLength
+        else {
+            throw fail(.malformedHeader, "header frame size \(size) is out of range", offset: 4)
+        }
+        guard bytes.count >= 8 + size else {
+            throw fail(.malformedHeader, "the file ends inside its header (\(bytes.count) of \(8 + size) bytes)")
+        }
+        let genesis = chainValue(
+            previous: Format.genesisPrefix, UnsafeRawBufferPointer(rebasing: bytes[0..<(8 + size - 32)]))
+        guard genesis.elementsEqual(bytes[(8 + size - 32)..<(8 + size)]) else {
+            throw fail(
+                .malformedHeader, "the header's genesis value does not match its bytes (damaged header)",
+                offset: 8 + size - 32)
         }
         guard bytes[14] == 1 else {
             throw fail(.unsupportedAlgorithm, "hash algorithm \(bytes[14]) is not supported (1 = SHA-256)", offset: 14)
@@ -192,12 +205,9 @@ public struct JournalHeader: Sendable, Equatable {
         guard let application = String(validating: appBytes, as: UTF8.self) else {
             throw fail(.malformedHeader, "the application name is not valid UTF-8", offset: 42)
         }
-        var hasher = SHA256()
-        Format.genesisPrefix.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[0..<(8 + size)]))
         return JournalHeader(
             formatVersion: version, journalID: journalID, createdAt: createdAt, application: application,
-            frameLength: 8 + size, genesis: ChainHash(hasher.finalize()))
+            frameLength: 8 + size, genesis: ChainHash(bytes: genesis))
     }
 }
 
@@ -290,6 +300,7 @@ struct Checkpoint: Equatable {
 }
 
 /// Computes a link's chain value: `SHA256(previous || unit bytes before the chain field)`.
+/// (For the header, `previous` is the ASCII prefix `dmp-journal/v1`.)
 func chainValue(previous: [UInt8], _ parts: UnsafeRawBufferPointer...) -> [UInt8] {
     var hasher = SHA256()
     previous.withUnsafeBytes { hasher.update(bufferPointer: $0) }

@@ -138,8 +138,9 @@ public final class JournalReader {
                 if error.code == .io {
                     throw JournalError(.io, error.message, path: self.path, offset: error.offset)
                 }
-                let finalStart = try TailClassifier.finalUnitStart(window: self.window, header: self.scanner.header)
-                if error.unitStart >= finalStart {
+                if try TailClassifier.isTail(
+                    failingUnit: error.unitStart, code: error.code, window: self.window, header: self.scanner.header)
+                {
                     return false  // unsealed tail: the end, for now
                 }
                 throw JournalError(

@@ -55,8 +55,6 @@ public struct VerificationReport: Sendable {
     public var contentBytes = 0
     /// The end of the last good unit: the size of the acknowledged prefix.
     public var validEnd: Int
-    /// The start of the final unit, computed from the end of the file (section 5.1).
-    public var finalUnitStart: Int
     /// The first failure, or `nil` if the whole file verified.
     public var failure: VerificationFailure?
 
@@ -106,7 +104,7 @@ public struct JournalVerifier: Sendable {
         }
         var report = VerificationReport(
             path: path, fileSize: window.fileSize, header: scanner.header, head: scanner.header.genesis,
-            validEnd: scanner.header.frameLength, finalUnitStart: scanner.header.frameLength)
+            validEnd: scanner.header.frameLength)
         var lastProgress = 0
         while true {
             let unit: ScannedUnit?
@@ -154,11 +152,12 @@ public struct JournalVerifier: Sendable {
                 progress(unit.end, report.fileSize)
             }
         }
-        report.finalUnitStart = try TailClassifier.finalUnitStart(window: window, header: scanner.header)
         if let failure = report.failure, failure.code != .badSignature {
+            let isTail = try TailClassifier.isTail(
+                failingUnit: failure.unitStart, code: failure.code, window: window, header: scanner.header)
             report.failure = VerificationFailure(
                 code: failure.code, offset: failure.offset, sequence: failure.sequence, message: failure.message,
-                isTail: failure.unitStart >= report.finalUnitStart, unitStart: failure.unitStart)
+                isTail: isTail, unitStart: failure.unitStart)
         }
         progress?(report.fileSize, report.fileSize)
         return report

@@ -33,7 +33,7 @@ struct ScanFailure: Error {
 final class UnitScanner {
     let window: FileWindow
     let header: JournalHeader
-    /// Whether to check the LZ4 descriptor and block checksums (the chain covers the same bytes;
+    /// Whether to check the LZ4 descriptor checksum (the chain covers the same bytes;
     /// verification checks both, readers only the chain).
     let checksums: Bool
     /// Whether to decompress data frames (and so check their content and record counts).
@@ -177,10 +177,11 @@ final class UnitScanner {
                 self.content = .allocate(byteCount: max(layout.contentSize, self.content.count * 2), alignment: 16)
             }
             do {
+                let frame = UnsafeRawBufferPointer(rebasing: unit[0..<frameLength])
+                if self.checksums { try DataFrame.checkDescriptor(frame) }
                 try DataFrame.decompress(
-                    UnsafeRawBufferPointer(rebasing: unit[0..<frameLength]), layout: layout,
-                    into: UnsafeMutableRawBufferPointer(rebasing: self.content[0..<layout.contentSize]),
-                    checksums: self.checksums)
+                    frame, layout: layout,
+                    into: UnsafeMutableRawBufferPointer(rebasing: self.content[0..<layout.contentSize]))
             } catch {
                 throw fail(error.code, start + error.offset, error.message)
             }
@@ -272,87 +273,132 @@ func countNewlines(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
 // MARK: - Tail classification (section 5.1)
 
 enum TailClassifier {
-    /// The start of the final unit, found from the end of the file.
-    static func finalUnitStart(window: FileWindow, header: JournalHeader) throws(JournalError) -> Int {
+    /// Decides whether a failure in the unit starting at `failingUnit` lies in the final commit
+    /// of the file (an unsealed or cut tail) or in acknowledged history (damage).
+    ///
+    /// A writer makes each commit durable before it writes the next, so the failure is damage as
+    /// soon as the file proves that a later commit was written:
+    /// (a) walking the failing unit's structure finds its link frame, and more bytes follow it; or
+    /// (b) searching back from the end of the file finds a well-formed link frame whose unit
+    ///     starts at or after `failingUnit` and whose chain value matches its unit, taking as the
+    ///     previous chain value the 32 bytes stored just before that unit.
+    /// Otherwise the failure is in the tail.
+    static func isTail(
+        failingUnit: Int, code: JournalError.Code, window: FileWindow, header: JournalHeader
+    ) throws(JournalError) -> Bool {
+        // Only a failure a crash can cause (the file ends early, a frame is malformed, the chain
+        // does not match) may be a tail. A unit whose chain matches but whose fields are wrong
+        // was written whole, by a faulty or dishonest writer: damage.
+        guard code == .unsealedTail || code == .malformedFrame || code == .chainMismatch else { return false }
         let fileSize = window.fileSize
-        let headerEnd = header.frameLength
-        if fileSize <= headerEnd { return headerEnd }
-        // 1. The file ends with a well-formed link frame whose unitStart is plausible.
-        if fileSize - headerEnd >= Format.sealFrame {
-            let bytes = try window.readDetached(at: fileSize - Format.sealFrame, count: Format.sealFrame)
-            let found: Int? = bytes.withUnsafeBytes { b in
-                guard Seal.looksLikeSeal(b) else { return nil }
-                let seal = Seal.parse(b)
-                guard seal.firstSequence >= 1 else { return nil }
-                return plausible(
-                    unitStart: seal.unitStart, previousLast: seal.firstSequence - 1, window: window,
-                    headerEnd: headerEnd, linkStart: fileSize - Format.sealFrame)
-            }
-            if let found { return found }
+        let p = failingUnit
+        // (a) The failing unit's own structure.
+        if let end = try self.structuralEnd(of: p, window: window), end < fileSize {
+            return false
         }
-        if fileSize - headerEnd >= Format.checkpointFrame {
-            let bytes = try window.readDetached(at: fileSize - Format.checkpointFrame, count: Format.checkpointFrame)
-            let found: Int? = bytes.withUnsafeBytes { b in
-                guard Checkpoint.looksLikeCheckpoint(b) else { return nil }
-                let checkpoint = Checkpoint.parse(b)
-                return plausible(
-                    unitStart: checkpoint.unitStart, previousLast: checkpoint.sequence, window: window,
-                    headerEnd: headerEnd, linkStart: fileSize - Format.checkpointFrame)
-            }
-            if let found { return found }
-        }
-        // 2. Search backwards for the last well-formed link frame ending before the end of the file.
+        // (b) A later, self-consistent unit.
         var end = fileSize
         let step = 1 << 20
-        while end > headerEnd {
-            let from = max(headerEnd, end - step)
-            // Read enough to hold any frame that starts in [from, end).
+        while end > p {
+            let from = max(p, end - step)
             let bytes = try window.readDetached(at: from, count: min(fileSize, end + Format.checkpointFrame) - from)
-            let hit: Int? = bytes.withUnsafeBytes { b in
+            var candidates: [(start: Int, length: Int)] = []
+            bytes.withUnsafeBytes { b in
                 var i = end - from - 1
                 while i >= 0 {
                     if b[i] == 0x5D, i + 12 <= b.count {
                         let rest = UnsafeRawBufferPointer(rebasing: b[i...])
-                        let absolute = from + i
-                        if Seal.looksLikeSeal(rest), absolute + Format.sealFrame < fileSize {
-                            return absolute + Format.sealFrame
-                        }
-                        if Checkpoint.looksLikeCheckpoint(rest), absolute + Format.checkpointFrame < fileSize {
-                            return absolute + Format.checkpointFrame
+                        if Seal.looksLikeSeal(rest), from + i + Format.sealFrame <= fileSize {
+                            candidates.append((from + i, Format.sealFrame))
+                        } else if Checkpoint.looksLikeCheckpoint(rest), from + i + Format.checkpointFrame <= fileSize {
+                            candidates.append((from + i, Format.checkpointFrame))
                         }
                     }
                     i -= 1
                 }
-                return nil
             }
-            if let hit { return hit }
+            for candidate in candidates {
+                if try self.selfConsistent(
+                    linkStart: candidate.start, length: candidate.length, atOrAfter: p, window: window, header: header)
+                {
+                    return false
+                }
+            }
             end = from
         }
-        return headerEnd
+        return true
     }
 
-    private static func plausible(
-        unitStart: UInt64, previousLast: UInt64, window: FileWindow, headerEnd: Int, linkStart: Int
-    ) -> Int? {
-        guard unitStart <= UInt64(linkStart), unitStart >= UInt64(headerEnd) else { return nil }
-        let u = Int(unitStart)
-        if u == headerEnd { return previousLast == 0 ? u : nil }
-        if u - headerEnd >= Format.sealFrame,
-            let bytes = try? window.readDetached(at: u - Format.sealFrame, count: Format.sealFrame)
-        {
-            let ok = bytes.withUnsafeBytes { b in
-                Seal.looksLikeSeal(b) && Seal.parse(b).count >= 1 && Seal.parse(b).lastSequence == previousLast
-            }
-            if ok { return u }
+    /// The end of the unit at `start`, by structure alone (no hashes), if its link frame is
+    /// well formed and complete.
+    private static func structuralEnd(of start: Int, window: FileWindow) throws(JournalError) -> Int? {
+        let fileSize = window.fileSize
+        guard start + 12 <= fileSize else { return nil }
+        let prefix = try window.readDetached(at: start, count: 12)
+        let magic = prefix.withUnsafeBytes { $0.u32(0) }
+        if magic == Format.metadataMagic {
+            let isCheckpoint = prefix.withUnsafeBytes { Checkpoint.looksLikeCheckpoint($0) }
+            return isCheckpoint && start + Format.checkpointFrame <= fileSize ? start + Format.checkpointFrame : nil
         }
-        if u - headerEnd >= Format.checkpointFrame,
-            let bytes = try? window.readDetached(at: u - Format.checkpointFrame, count: Format.checkpointFrame)
-        {
-            let ok = bytes.withUnsafeBytes { b in
-                Checkpoint.looksLikeCheckpoint(b) && Checkpoint.parse(b).sequence == previousLast
+        guard magic == Format.lz4FrameMagic else { return nil }
+        var guess = min(fileSize - start, 64 << 10)
+        while true {
+            let frame = try window.readDetached(at: start, count: guess)
+            let layout: DataFrameLayout?
+            do {
+                layout = try frame.withUnsafeBytes { (b) throws(FrameProblem) in try DataFrame.walk(b, checksums: false) }
+            } catch {
+                return nil
             }
-            if ok { return u }
+            if let layout {
+                let sealStart = start + layout.length
+                guard sealStart + Format.sealFrame <= fileSize else { return nil }
+                let seal = try window.readDetached(at: sealStart, count: 12)
+                return seal.withUnsafeBytes { Seal.looksLikeSeal($0) } ? sealStart + Format.sealFrame : nil
+            }
+            if guess == fileSize - start { return nil }
+            guess = min(fileSize - start, guess * 2)
         }
-        return nil
+    }
+
+    /// Whether the link frame at `linkStart` closes a unit that starts at or after `minimum` and
+    /// whose chain value matches its bytes, given the chain value stored just before the unit.
+    ///
+    /// A checkpoint is a unit on its own. A seal's unit starts where its `unitStart` field says,
+    /// or, if bytes were inserted or removed before it, at one of the nearest LZ4 frame magics
+    /// before it.
+    private static func selfConsistent(
+        linkStart: Int, length: Int, atOrAfter minimum: Int, window: FileWindow, header: JournalHeader
+    ) throws(JournalError) -> Bool {
+        let link = try window.readDetached(at: linkStart, count: length)
+        var starts: [Int] = []
+        if length == Format.checkpointFrame {
+            starts = [linkStart]
+        } else {
+            starts.append(Int(clamping: link.withUnsafeBytes { $0.u64(12) }))
+            let from = max(minimum, linkStart - (1 << 20))
+            let before = try window.readDetached(at: from, count: linkStart - from)
+            var i = before.count - 4
+            while i >= 0 && starts.count < 5 {
+                if before[i] == 0x04 && before[i + 1] == 0x22 && before[i + 2] == 0x4D && before[i + 3] == 0x18 {
+                    starts.append(from + i)
+                }
+                i -= 1
+            }
+        }
+        for unitStart in starts {
+            guard unitStart >= minimum, unitStart <= linkStart, unitStart >= header.frameLength else { continue }
+            let previous: [UInt8]
+            if unitStart == header.frameLength {
+                previous = header.genesis.bytes
+            } else {
+                guard unitStart - 32 >= header.frameLength else { continue }
+                previous = try window.readDetached(at: unitStart - 32, count: 32)
+            }
+            let unit = try window.readDetached(at: unitStart, count: linkStart + length - 32 - unitStart)
+            let chain = unit.withUnsafeBytes { chainValue(previous: previous, $0) }
+            if chain.elementsEqual(link[(length - 32)...]) { return true }
+        }
+        return false
     }
 }

@@ -165,12 +165,12 @@ public final class JournalWriter: Sendable {
             if scanFailure.code == .io {
                 throw JournalError(.io, scanFailure.message, path: path, offset: scanFailure.offset)
             }
-            let finalStart = try TailClassifier.finalUnitStart(window: window, header: scanner.header)
+            let isTail = try TailClassifier.isTail(
+                failingUnit: scanFailure.unitStart, code: scanFailure.code, window: window, header: scanner.header)
             let failure = VerificationFailure(
                 code: scanFailure.code, offset: scanFailure.offset, sequence: scanner.lastSequence,
-                message: scanFailure.message, isTail: scanFailure.unitStart >= finalStart,
-                unitStart: scanFailure.unitStart)
-            guard failure.isTail, scanner.position >= finalStart else {
+                message: scanFailure.message, isTail: isTail, unitStart: scanFailure.unitStart)
+            guard failure.isTail else {
                 throw JournalError(
                     .damaged,
                     "acknowledged history is damaged (\(failure.message)); refusing to open for writing. "

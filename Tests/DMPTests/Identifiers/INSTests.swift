@@ -49,7 +49,11 @@ struct INSTests {
         #expect(nir.kind == .nir)
     }
 
-    /// Numbers whose keys were checked by hand, by long division in chunks of 5 digits.
+    /// Numbers whose keys were checked by hand, by long division in chunks, carrying the remainder.
+    /// For `2 55 08 14 168 025`: 25508 mod 97 = 94; 941416 mod 97 = 31; 318025 mod 97 = 59; 97 − 59 = 38.
+    /// For `2 84 12 2A 004 018` (2A read as 19): 28412 → 88; 881900 → 73; 734018 → 19; 97 − 19 = 78.
+    /// For `1 62 11 2B 034 005` (2B read as 18): 16211 → 12; 121803 → 68; 684005 → 58; 97 − 58 = 39.
+    /// For `1 85 13 99 123 456` (month 13): 18513 → 83; 839912 → 86; 863456 → 59; 97 − 59 = 38.
     @Test(
         "ID-1 known valid numbers, including Corsica 2A and 2B and a month above 12",
         arguments: [

@@ -65,7 +65,9 @@ struct ProfessionalIDTests {
         let error = #expect(throws: IdentifierError.self) {
             try RPPS("99700024451")
         }
-        #expect(error?.description == #"RPPS "99700024451": check digit 1 does not match the computed Luhn check digit 0"#)
+        #expect(
+            error?.description == #"RPPS "99700024451": check digit 1 does not match the computed Luhn check digit 0"#
+        )
     }
 
     @Test(
