@@ -103,6 +103,7 @@ public final class JournalWriter: Sendable {
         for i in 0..<16 { id[i] = UInt8.random(in: 0...255, using: &generator) }
         id[6] = (id[6] & 0x0F) | 0x40
         id[8] = (id[8] & 0x3F) | 0x80
+        if let fixed = options.journalID, fixed.count == 16 { id = fixed }
         let headerBytes = JournalHeader.encode(
             journalID: id, createdAt: options.clock.now(), application: application)
         let system = options.system

@@ -61,6 +61,8 @@ public struct JournalOptions: Sendable {
     public var clock: JournalClock = .system
     /// The system-call seam (tests inject failures here).
     package var system: SystemCalls = .live
+    /// A fixed journal id for a new journal (tests and fixtures); random when `nil`.
+    package var journalID: [UInt8]?
 
     /// Creates options with the defaults.
     public init() {}
