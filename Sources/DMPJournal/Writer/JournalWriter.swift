@@ -126,7 +126,14 @@ public final class JournalWriter: Sendable {
             throw JournalError(.io, "cannot create the journal: \(errnoText(code))", path: path, errno: code)
         }
         _ = system.unlink(temporary)
-        try syncDirectory(of: path, system: system)
+        do {
+            try syncDirectory(of: path, system: system)
+        } catch {
+            // The new name may not survive a crash: take it back rather than hand out a journal
+            // whose existence is not durable.
+            _ = system.unlink(path)
+            throw error
+        }
         return try self.open(at: path, options: options)
     }
 

@@ -39,9 +39,20 @@ func makeBatch(first: UInt64, count: UInt64) throws(JournalError) -> RecordBatch
     return batch
 }
 
-func openOrCreate(_ path: String) throws(JournalError) -> JournalWriter {
+func openOrCreate(_ path: String, tornWrites: Bool = false) throws(JournalError) -> JournalWriter {
     var options = JournalOptions()
     options.application = "crash-test/1"
+    if tornWrites {
+        // Writes land in pieces of at most 256 bytes, so that a SIGKILL can cut a commit in the
+        // middle (a stand-in for a power cut that persists only part of a commit).
+        var system = SystemCalls.live
+        system.pwrite = { fd, buffer, count, offset in
+            let result = pwrite(fd, buffer, min(count, 256), offset)
+            sched_yield()
+            return result
+        }
+        options.system = system
+    }
     do {
         return try JournalWriter.open(at: path, options: options)
     } catch {
@@ -86,7 +97,7 @@ struct CrashChild {
                 try await writer.close()
             case "torture":
                 let seed = UInt64(arguments[3])!
-                let writer = try openOrCreate(path)
+                let writer = try openOrCreate(path, tornWrites: true)
                 say("ready \(writer.lastSequence)")
                 await withTaskGroup(of: Void.self) { group in
                     for task in 0..<8 {
