@@ -1,5 +1,8 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
+
+/// Our own targets build with warnings as errors (dependencies are not affected).
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
 let package = Package(
     name: "dmp-journal",
@@ -22,26 +25,31 @@ let package = Package(
             dependencies: [
                 "CLZ4",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .target(
             name: "DMP",
-            dependencies: ["DMPJournal"]
+            dependencies: ["DMPJournal"],
+            swiftSettings: strict
         ),
         // Test helper: a child process that appends to a journal and reports acknowledgements,
         // killed at random moments by the crash tests.
         .executableTarget(
             name: "journal-crash-child",
             dependencies: ["DMPJournal"],
-            path: "Tests/Support/journal-crash-child"
+            path: "Tests/Support/journal-crash-child",
+            swiftSettings: strict
         ),
         .testTarget(
             name: "DMPJournalTests",
-            dependencies: ["DMPJournal", "journal-crash-child"]
+            dependencies: ["DMPJournal", "journal-crash-child"],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "DMPTests",
-            dependencies: ["DMP"]
+            dependencies: ["DMP"],
+            swiftSettings: strict
         ),
     ],
     swiftLanguageModes: [.v6]

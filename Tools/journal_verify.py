@@ -8,26 +8,31 @@ when a public key is given).
 Usage:
     python3 Tools/journal_verify.py JOURNAL [--public-key HEXFILE] [--records]
 
-Prints one JSON object on stdout.  Exit status: 0 valid, 1 verification failed
-(an unsealed tail included), 2 usage error, missing file, not a journal, or a
-newer format version.
+Prints one JSON object on stdout.  Exit status: 0 valid; 1 any verification
+failure (a tail or damage, malformed_header and unsupported_algorithm included);
+2 usage error, file_not_found, not_a_journal or newer_format_version.
 
-Choices made where the specification is silent or ambiguous (see the report that
-came with this file):
-  * failure.offset is the offset of the first byte of the frame being checked
-    when the check failed (header: 0; data frame: its magic; seal / checkpoint:
-    its magic; "seal expected" / truncation: where the missing frame should start).
-  * Header checks follow the section 2.1 version rule (magic, tag, formatVersion
-    before the v1 size range), so a later version with another header size is
-    still reported as a newer version.
-  * A failure in the header is never a tail (it is not part of a unit).
-  * Tail versus damage compares the start of the failing unit with F.
-  * Section 5.1 step 1 additionally requires the final link's unitStart to lie
-    in the file: a checkpoint's unitStart must be its own offset, a seal's must
-    be at or after the end of the header and before the seal.
-  * Errors found while decompressing a block are reported only after the whole
-    frame has been parsed (block sizes, block checksums, end mark), following
-    the order "parse ..., decompress it, check its content" of section 5.
+failure.check is one of: file_not_found, not_a_journal, newer_format_version,
+malformed_header, unsupported_algorithm, unsealed_tail, malformed_frame,
+chain_mismatch, checksum_mismatch, decompression_failed, malformed_content,
+count_mismatch, sequence_gap, offset_mismatch, time_reversed,
+attestation_mismatch, bad_signature (and "usage" for a bad command line).
+
+Choices made where the specification is silent (see Tools/README.md):
+  * A file shorter than 4 bytes fails the magic check: not_a_journal.
+  * Every header failure other than not_a_journal, newer_format_version and
+    unsupported_algorithm (a cut header, a bad size, a genesis mismatch, version
+    0, appLength, UTF-8) is malformed_header; a header failure is never a tail;
+    failure.unitStart and validEnd are 0 for it.
+  * failure.offset is the start of the frame being checked when the check
+    failed: the header (0), the data frame (structure, content), the seal
+    (seal shape, chain, seal fields), the checkpoint, or the unknown frame.
+    A file that ends inside a frame names the start of that frame.
+  * The content-size and block-output-size checks of section 3 are reported as
+    decompression_failed; malformed_content is only "does not end with 0x0A".
+  * A checkpoint whose sequence is not lastSequence is a sequence_gap.
+  * Section 5.1 (a): the link frame a data frame's structure leads to must be
+    a seal; for a checkpoint at p, the checkpoint frame itself is the link.
 """
 
 import argparse
@@ -46,6 +51,8 @@ import sys
 SKIPPABLE_MAGIC = 0x184D2A5D
 SKIPPABLE_LOW, SKIPPABLE_HIGH = 0x184D2A50, 0x184D2A5F
 LZ4_MAGIC = 0x184D2204
+SKIPPABLE_MAGIC_BYTES = struct.pack("<I", SKIPPABLE_MAGIC)
+LZ4_MAGIC_BYTES = struct.pack("<I", LZ4_MAGIC)
 
 TAG_HEADER = b"DMJH"
 TAG_SEAL = b"DMJS"
@@ -55,22 +62,31 @@ SEAL_SIZE = 64            # payload bytes
 SEAL_LEN = 8 + SEAL_SIZE  # 72
 CKPT_SIZE = 188
 CKPT_LEN = 8 + CKPT_SIZE  # 196
-SEAL_PREFIX = struct.pack("<II", SKIPPABLE_MAGIC, SEAL_SIZE) + TAG_SEAL
-CKPT_PREFIX = struct.pack("<II", SKIPPABLE_MAGIC, CKPT_SIZE) + TAG_CHECKPOINT
+SEAL_PREFIX = SKIPPABLE_MAGIC_BYTES + struct.pack("<I", SEAL_SIZE) + TAG_SEAL
+CKPT_PREFIX = SKIPPABLE_MAGIC_BYTES + struct.pack("<I", CKPT_SIZE) + TAG_CHECKPOINT
+LINK_LEN = {SEAL_PREFIX: SEAL_LEN, CKPT_PREFIX: CKPT_LEN}
 
-HEADER_MIN_SIZE = 34
-HEADER_MAX_SIZE = 290
-MAX_APP_LENGTH = 256
+HEADER_MIN_SIZE = 66      # payload bytes, appLength 0
+HEADER_MAX_SIZE = 322     # appLength 256
+HEADER_FIXED = 42         # frame bytes before `application`
 KNOWN_VERSION = 1
 
 GENESIS_PREFIX = b"dmp-journal/v1"
 CHECKPOINT_MESSAGE_PREFIX = b"dmp-journal/v1/checkpoint"
 
-LZ4_FLG = 0x78
+LZ4_FLG = 0x68
+LZ4_DESCRIPTOR_LEN = 15   # magic, FLG, BD, content size, HC
 LZ4_BLOCK_MAX = {0x40: 64 * 1024, 0x50: 256 * 1024, 0x60: 1024 * 1024, 0x70: 4 * 1024 * 1024}
 MAX_CONTENT_SIZE = 64 * 1024 * 1024
 
+# Section 5.1 (b): how far before a seal LZ4 magics are looked for, and how many.
+NEAR_MAGIC_WINDOW = 1024 * 1024
+NEAR_MAGIC_COUNT = 4
+
 EXIT_VALID, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+# Failures a crash can cause (section 5.1 step 1); all others are damage.
+CRASH_CHECKS = frozenset(("unsealed_tail", "malformed_frame", "chain_mismatch"))
 
 # --------------------------------------------------------------------------
 # XXH32 (seed 0 by default), pure Python
@@ -148,11 +164,9 @@ def lz4_block_decompress(src, max_size, strict=True):
     LZ4BlockError for any malformed input or an output larger than max_size.
 
     strict: also enforce the end-of-block conditions of the LZ4 block format
-    (the last 5 bytes are literals; the last match starts at least 12 bytes
-    before the end of the block), which the journal specification does not
-    mention; see the report.  The reference decoder rejects such blocks when
-    its output buffer is exactly the block's size, and the reference encoder
-    never produces them.
+    (the last 5 bytes of the output are literals; the last match starts at least
+    12 bytes before the end), which section 3 requires.  strict=False exists
+    only for the self-tests.
     """
     src = bytes(src)
     n = len(src)
@@ -231,14 +245,13 @@ def lz4_block_decompress(src, max_size, strict=True):
 # --------------------------------------------------------------------------
 
 class Failure(Exception):
-    """A failed check.  unit_start is None for header failures."""
+    """A failed check: `check` is one of the names listed in the module doc."""
 
-    def __init__(self, check, message, offset, unit_start=None, exit_code=EXIT_FAILED):
+    def __init__(self, check, message, offset, exit_code=EXIT_FAILED):
         super().__init__(message)
         self.check = check
         self.message = message
         self.offset = offset
-        self.unit_start = unit_start
         self.exit_code = exit_code
 
 
@@ -259,355 +272,236 @@ def _i64(b, o):
 
 
 def _pread(f, offset, n):
+    """Up to n bytes at offset (fewer at the end of the file)."""
+    if n <= 0:
+        return b""
     f.seek(offset)
     return f.read(n)
 
 
-class _Reader:
-    """Sequential reader with a position; reads past the end are failures."""
+def _sha256_range(f, prefix, a, b, chunk=1 << 20):
+    """SHA256(prefix || file[a ..< b])."""
+    h = hashlib.sha256(prefix)
+    pos = a
+    while pos < b:
+        data = _pread(f, pos, min(chunk, b - pos))
+        if not data:
+            break  # the file shrank: the digest cannot match
+        h.update(data)
+        pos += len(data)
+    return h.digest()
 
-    def __init__(self, f, size, pos):
-        self.f = f
-        self.size = size
-        self.pos = pos
-        f.seek(pos)
 
-    def available(self):
-        return self.size - self.pos
-
-    def read(self, n, frame_offset, unit_start, what):
-        if n > self.size - self.pos:
-            raise Failure("truncated",
-                          "file ends inside %s (needs %d bytes at offset %d, %d present)"
-                          % (what, n, self.pos, self.size - self.pos),
-                          frame_offset, unit_start)
-        b = self.f.read(n)
-        if len(b) != n:
-            raise Failure("truncated", "file shrank while reading %s" % what,
-                          frame_offset, unit_start)
-        self.pos += n
-        return b
-
+# ---- Header (section 2.1, section 5 step 1) ----------------------------------
 
 def _parse_header(f, size):
-    """Section 5 step 1.  Returns a dict; raises Failure."""
+    """Returns a dict; raises Failure."""
     first = _pread(f, 0, 14)
-    magic_bytes = struct.pack("<I", SKIPPABLE_MAGIC)
-    if size < 8:
-        if first[:4] != magic_bytes[:len(first[:4])]:
-            raise Failure("not_a_journal", "the file does not start with the journal magic 0x184D2A5D",
-                          0, exit_code=EXIT_USAGE)
-        raise Failure("header_truncated", "the file is shorter than 8 bytes", 0)
-    if first[:4] != magic_bytes:
+    if len(first) < 4 or first[:4] != SKIPPABLE_MAGIC_BYTES:
         raise Failure("not_a_journal", "the file does not start with the journal magic 0x184D2A5D",
                       0, exit_code=EXIT_USAGE)
-    hsize = _u32(first, 4)
-    # Version rule (section 2.1): magic, then tag, then formatVersion.
-    if hsize < 6:
-        raise Failure("header_size", "header payload size %d is outside 34..290" % hsize, 0)
-    if size < 14:
-        raise Failure("header_truncated", "the file ends inside the header frame", 0)
+    if len(first) < 14:
+        raise Failure("malformed_header", "the file ends inside the header's first 14 bytes (%d present)"
+                      % len(first), 0)
     if first[8:12] != TAG_HEADER:
-        raise Failure("header_tag", "the first frame's tag is %r, not DMJH" % first[8:12], 0)
+        raise Failure("not_a_journal", "the first frame's tag is %r, not DMJH" % bytes(first[8:12]), 0,
+                      exit_code=EXIT_USAGE)
     version = _u16(first, 12)
     if version > KNOWN_VERSION:
-        raise Failure("newer_version",
+        raise Failure("newer_format_version",
                       "format version %d is newer than the highest version known (%d)"
                       % (version, KNOWN_VERSION), 0, exit_code=EXIT_USAGE)
     if version == 0:
-        raise Failure("bad_version", "format version 0 is invalid", 0)
+        raise Failure("malformed_header", "format version 0 is invalid", 0)
+    hsize = _u32(first, 4)
     if not (HEADER_MIN_SIZE <= hsize <= HEADER_MAX_SIZE):
-        raise Failure("header_size", "header payload size %d is outside 34..290" % hsize, 0)
-    if 8 + hsize > size:
-        raise Failure("header_truncated", "the file ends inside the header frame", 0)
+        raise Failure("malformed_header", "header payload size %d is outside %d..%d"
+                      % (hsize, HEADER_MIN_SIZE, HEADER_MAX_SIZE), 0)
     frame = _pread(f, 0, 8 + hsize)
     if len(frame) != 8 + hsize:
-        raise Failure("header_truncated", "the file ends inside the header frame", 0)
-    payload = frame[8:]
-    hash_alg = payload[6]
-    compression = payload[7]
-    if hash_alg != 1:
-        raise Failure("unsupported_hash", "hashAlgorithm %d is not supported" % hash_alg, 0)
-    if compression != 1:
-        raise Failure("unsupported_compression", "compression %d is not supported" % compression, 0)
-    journal_id = payload[8:24]
-    created_at = _i64(payload, 24)
-    app_length = _u16(payload, 32)
-    if 34 + app_length != hsize:
-        raise Failure("app_length",
+        raise Failure("malformed_header", "the file ends inside the header frame (%d of %d bytes present)"
+                      % (len(frame), 8 + hsize), 0)
+    h0 = hashlib.sha256(GENESIS_PREFIX + frame[:-32]).digest()
+    if frame[-32:] != h0:
+        raise Failure("malformed_header", "the header's genesis value does not match its bytes", 0)
+    if frame[14] != 1:
+        raise Failure("unsupported_algorithm", "hashAlgorithm %d is not supported" % frame[14], 0)
+    if frame[15] != 1:
+        raise Failure("unsupported_algorithm", "compression %d is not supported" % frame[15], 0)
+    app_length = _u16(frame, 40)
+    if 66 + app_length != hsize:
+        raise Failure("malformed_header",
                       "appLength %d does not match the header size %d" % (app_length, hsize), 0)
     try:
-        application = payload[34:34 + app_length].decode("utf-8")
+        application = frame[HEADER_FIXED:HEADER_FIXED + app_length].decode("utf-8")
     except UnicodeDecodeError:
-        raise Failure("application_utf8", "application is not valid UTF-8", 0)
-    h0 = hashlib.sha256(GENESIS_PREFIX + frame).digest()
+        raise Failure("malformed_header", "application is not valid UTF-8", 0)
     return {
         "version": version,
-        "journal_id": journal_id,
-        "created_at": created_at,
+        "journal_id": frame[16:32],
+        "created_at": _i64(frame, 32),
         "application": application,
         "end": 8 + hsize,
         "h0": h0,
     }
 
 
-# ---- Section 5.1: final unit start -----------------------------------------
+# ---- Data frame structure (section 5 step 3, data frame check 1) --------------
 
-def _link_at(f, size, offset, header_end):
-    """The link frames at `offset` that are well-formed by magic, size and tag
-    (a list of 0, 1 or, for forged bytes, 2 entries), each as
-    (kind, length, last_sequence, first_sequence, unit_start)."""
-    out = []
-    for kind, prefix, length in (("seal", SEAL_PREFIX, SEAL_LEN), ("checkpoint", CKPT_PREFIX, CKPT_LEN)):
-        if offset < header_end or offset < 0 or offset + length > size:
-            continue
-        b = _pread(f, offset, length)
-        if len(b) != length or b[:12] != prefix:
-            continue
-        unit_start = _u64(b, 12)
-        if kind == "seal":
-            first = _u64(b, 20)
-            count = _u32(b, 28)
-            out.append((kind, length, first + count - 1, first, unit_start))
-        else:
-            seq = _u64(b, 20)
-            out.append((kind, length, seq, None, unit_start))
-    return out
+def _data_structure(f, size, p):
+    """Walk the data frame at p (its magic is known) without hashing or
+    decompressing.  Returns (seal offset, descriptor bytes FLG..HC, blocks)
+    with blocks a list of (data offset, length, stored); raises Failure
+    (unsealed_tail or malformed_frame)."""
+    d = _pread(f, p, LZ4_DESCRIPTOR_LEN)
 
+    def need(n, what):
+        if len(d) < n:
+            raise Failure("unsealed_tail", "the file ends inside the data frame's %s" % what, p)
 
-def _final_link(f, size, header_end):
-    """Section 5.1 step 1: a well-formed seal in the last 72 bytes, else a
-    well-formed checkpoint in the last 196 bytes."""
-    for prefix, length in ((SEAL_PREFIX, SEAL_LEN), (CKPT_PREFIX, CKPT_LEN)):
-        start = size - length
-        if start < header_end:
-            continue
-        for link in _link_at(f, size, start, header_end):
-            if link[1] == length:
-                return start, link
-    return None
-
-
-def _backward_search(f, size, header_end, chunk_size=1 << 20):
-    """Section 5.1 step 2: the end of the well-formed link frame prefix nearest
-    the end of the file whose frame lies in the file, starts at or after the
-    end of the header and ends before the end of the file; None if none."""
-    # A candidate starting at c is acceptable if c >= header_end and c + len < size.
-    hi = size - 1 - SEAL_LEN + 12  # no prefix may end later than this (seal is the shorter frame)
-    lo_limit = header_end
-    if hi - lo_limit < 12:
-        return None
-    end = hi
-    while end - lo_limit >= 12:
-        start = max(lo_limit, end - chunk_size)
-        buf = _pread(f, start, end - start)
-        best = None
-        for prefix, length in ((SEAL_PREFIX, SEAL_LEN), (CKPT_PREFIX, CKPT_LEN)):
-            pos = len(buf)
-            while True:
-                k = buf.rfind(prefix, 0, pos)
-                if k < 0:
-                    break
-                c = start + k
-                if c + length < size:
-                    if best is None or c > best[0]:
-                        best = (c, length)
-                    break
-                pos = k + 11  # look further back (allow overlaps)
-                if pos <= 0:
-                    break
-        if best is not None:
-            return best[0] + best[1]
-        if start == lo_limit:
-            break
-        end = start + 11  # overlap so that a prefix spanning the cut is seen
-    return None
-
-
-def final_unit_start(f, size, header_end):
-    """F of section 5.1."""
-    header_end = max(0, min(header_end, size))
-    final = _final_link(f, size, header_end)
-    if final is not None:
-        link_start, (kind, _length, last_seq, first_seq, u) = final
-        if kind == "seal":
-            in_range = header_end <= u < link_start
-            wanted_prev = first_seq - 1
-        else:
-            in_range = u == link_start
-            wanted_prev = last_seq
-        plausible = False
-        if in_range:
-            if u == header_end:
-                plausible = (kind == "seal" and first_seq == 1) or (kind == "checkpoint" and last_seq == 0)
-            else:
-                for plen in (SEAL_LEN, CKPT_LEN):
-                    for link in _link_at(f, size, u - plen, header_end):
-                        if link[1] == plen and link[2] == wanted_prev:
-                            plausible = True
-        if plausible:
-            return u
-    found = _backward_search(f, size, header_end)
-    return header_end if found is None else found
-
-
-# ---- Forward pass ------------------------------------------------------------
-
-def _verify_data_unit(r, p, h, last_seq, last_time, want_records):
-    """One data frame and its seal (section 5 step 3, first case).
-    Returns (chain, count, committed_at, records or None)."""
-    hasher = hashlib.sha256(h)
-
-    def take(n, what):
-        b = r.read(n, p, p, what)
-        hasher.update(b)
-        return b
-
-    hasher.update(struct.pack("<I", LZ4_MAGIC))  # read by the caller
-    flg = take(1, "the data frame descriptor")[0]
-    if flg != LZ4_FLG:
-        raise Failure("lz4_flg", "data frame FLG is 0x%02X, expected 0x78" % flg, p, p)
-    bd = take(1, "the data frame descriptor")[0]
+    need(5, "FLG byte")
+    if d[4] != LZ4_FLG:
+        raise Failure("malformed_frame", "data frame FLG is 0x%02X, expected 0x68" % d[4], p)
+    need(6, "BD byte")
+    bd = d[5]
     if bd not in LZ4_BLOCK_MAX:
-        raise Failure("lz4_bd", "data frame BD is 0x%02X, expected 0x40, 0x50, 0x60 or 0x70" % bd, p, p)
+        raise Failure("malformed_frame", "data frame BD is 0x%02X, expected 0x40, 0x50, 0x60 or 0x70" % bd, p)
     block_max = LZ4_BLOCK_MAX[bd]
-    cs_bytes = take(8, "the data frame content size")
-    content_size = _u64(cs_bytes, 0)
+    need(14, "content size")
+    content_size = _u64(d, 6)
     if not (1 <= content_size <= MAX_CONTENT_SIZE):
-        raise Failure("content_size", "data frame content size %d is outside 1..67108864" % content_size, p, p)
-    hc = take(1, "the data frame header checksum")[0]
-    expected_hc = (xxh32(bytes([flg, bd]) + cs_bytes) >> 8) & 0xFF
-    if hc != expected_hc:
-        raise Failure("header_checksum",
-                      "data frame header checksum is 0x%02X, expected 0x%02X" % (hc, expected_hc), p, p)
+        raise Failure("malformed_frame", "data frame content size %d is outside 1..%d"
+                      % (content_size, MAX_CONTENT_SIZE), p)
+    need(15, "header checksum byte")
+    pos = p + LZ4_DESCRIPTOR_LEN
+    blocks = []
+    while True:
+        hb = _pread(f, pos, 4)
+        if len(hb) < 4:
+            raise Failure("unsealed_tail", "the file ends inside the data frame (a block header or the"
+                          " end mark was expected at offset %d)" % pos, p)
+        v = _u32(hb, 0)
+        pos += 4
+        if v == 0:
+            break  # end mark
+        length = v & 0x7FFFFFFF
+        if not (1 <= length <= block_max):
+            raise Failure("malformed_frame", "block %d at offset %d has length %d, outside 1..%d"
+                          % (len(blocks), pos - 4, length, block_max), p)
+        if length > size - pos:
+            raise Failure("unsealed_tail", "block %d at offset %d (%d bytes) runs past the end of the file"
+                          % (len(blocks), pos - 4, length), p)
+        blocks.append((pos, length, bool(v & 0x80000000)))
+        pos += length
+    return pos, bytes(d[4:15]), blocks
 
+
+# ---- Units (section 5 step 3) ----------------------------------------------------
+
+def _verify_data_unit(f, size, p, h, last_seq, last_time, want_records):
+    """A data frame and its seal, checks 1 to 5 in order.  Returns (end of
+    the unit, chain, count, committed_at, content or None)."""
+    # 1. Structure.
+    s, desc, blocks = _data_structure(f, size, p)
+    # 2. Seal shape.
+    if SEAL_LEN > size - s:
+        raise Failure("unsealed_tail", "the file ends inside the seal after the data frame (%d of 72 bytes)"
+                      % (size - s), s)
+    seal = _pread(f, s, SEAL_LEN)
+    if seal[:4] != SKIPPABLE_MAGIC_BYTES:
+        raise Failure("malformed_frame", "a seal must follow the data frame; found magic 0x%08X"
+                      % _u32(seal, 0), s)
+    if _u32(seal, 4) != SEAL_SIZE:
+        raise Failure("malformed_frame", "a seal must follow the data frame; found a frame of size %d"
+                      % _u32(seal, 4), s)
+    if seal[8:12] != TAG_SEAL:
+        raise Failure("malformed_frame", "a seal must follow the data frame; found tag %r" % seal[8:12], s)
+    # 3. Chain.
+    chain = _sha256_range(f, h, p, s + SEAL_LEN - 32)
+    if chain != seal[40:72]:
+        raise Failure("chain_mismatch", "the seal's chain value does not match the computed chain", s)
+    # 4. Content.
+    expected_hc = (xxh32(desc[:10]) >> 8) & 0xFF
+    if desc[10] != expected_hc:
+        raise Failure("checksum_mismatch", "data frame header checksum is 0x%02X, expected 0x%02X"
+                      % (desc[10], expected_hc), p)
+    block_max = LZ4_BLOCK_MAX[desc[1]]
+    content_size = _u64(desc, 2)
     total = 0
     newlines = 0
     last_byte = None
-    decompress_error = None
-    records = [] if want_records else None
-    partial = bytearray()
-    block_index = 0
-    while True:
-        block_off = r.pos
-        bsize = _u32(take(4, "a data block size"), 0)
-        if bsize == 0:
-            break  # end mark
-        stored = bool(bsize & 0x80000000)
-        length = bsize & 0x7FFFFFFF
-        if not (1 <= length <= block_max):
-            raise Failure("block_size",
-                          "block %d at offset %d has length %d, outside 1..%d"
-                          % (block_index, block_off, length, block_max), p, p)
-        if length + 4 > r.available():
-            raise Failure("truncated",
-                          "block %d at offset %d (%d bytes and checksum) runs past the end of the file"
-                          % (block_index, block_off, length), p, p)
-        data = take(length, "a data block")
-        checksum = _u32(take(4, "a block checksum"), 0)
-        if checksum != xxh32(data):
-            raise Failure("block_checksum",
-                          "block %d at offset %d has a wrong XXH32 checksum" % (block_index, block_off), p, p)
-        if decompress_error is None:
-            if stored:
-                plain = data
-            else:
-                try:
-                    plain = lz4_block_decompress(data, block_max)
-                except LZ4BlockError as e:
-                    decompress_error = "block %d at offset %d: %s" % (block_index, block_off, e)
-                    plain = None
-            if plain is not None:
-                total += len(plain)
-                if total > content_size:
-                    decompress_error = ("decompressed content is larger than the content size %d"
-                                        % content_size)
-                elif plain:
-                    newlines += plain.count(b"\n")
-                    last_byte = plain[-1]
-                    if records is not None:
-                        parts = plain.split(b"\n")
-                        if len(parts) == 1:
-                            partial += parts[0]
-                        else:
-                            records.append(bytes(partial + parts[0]))
-                            records.extend(parts[1:-1])
-                            partial = bytearray(parts[-1])
-        block_index += 1
-
-    if decompress_error is not None:
-        if decompress_error.startswith("decompressed content is larger"):
-            raise Failure("content_size_mismatch", decompress_error, p, p)
-        raise Failure("decompress", "LZ4 " + decompress_error, p, p)
+    content = bytearray() if want_records else None
+    for i, (off, length, is_stored) in enumerate(blocks):
+        data = _pread(f, off, length)
+        if is_stored:
+            plain = data
+        else:
+            try:
+                plain = lz4_block_decompress(data, block_max)
+            except LZ4BlockError as e:
+                raise Failure("decompression_failed", "LZ4 block %d at offset %d: %s" % (i, off - 4, e), p)
+            if not plain:
+                raise Failure("decompression_failed", "LZ4 block %d at offset %d decompresses to 0 bytes"
+                              % (i, off - 4), p)
+        total += len(plain)
+        if total > content_size:
+            raise Failure("decompression_failed", "decompressed content is larger than the content size %d"
+                          % content_size, p)
+        newlines += plain.count(b"\n")
+        last_byte = plain[-1]
+        if content is not None:
+            content += plain
     if total != content_size:
-        raise Failure("content_size_mismatch",
-                      "decompressed content is %d bytes, content size says %d" % (total, content_size), p, p)
+        raise Failure("decompression_failed", "decompressed content is %d bytes, content size says %d"
+                      % (total, content_size), p)
     if last_byte != 0x0A:
-        raise Failure("final_newline", "decompressed content does not end with 0x0A", p, p)
-
-    # The seal must follow immediately.
-    s = r.pos
-    if r.available() == 0:
-        raise Failure("truncated", "the file ends after a data frame with no seal", s, p)
-    magic = _u32(r.read(4, s, p, "the seal"), 0)
-    if magic != SKIPPABLE_MAGIC:
-        raise Failure("seal_expected", "a seal must follow the data frame; found magic 0x%08X" % magic, s, p)
-    ssize = _u32(r.read(4, s, p, "the seal"), 0)
-    if ssize != SEAL_SIZE:
-        raise Failure("seal_expected",
-                      "a seal must follow the data frame; found a skippable frame of size %d" % ssize, s, p)
-    tag = r.read(4, s, p, "the seal")
-    if tag != TAG_SEAL:
-        raise Failure("seal_expected", "a seal must follow the data frame; found tag %r" % tag, s, p)
-    rest = r.read(SEAL_LEN - 12, s, p, "the seal")
-    seal = struct.pack("<II", magic, ssize) + tag + rest
-    hasher.update(seal[:SEAL_LEN - 32])
+        raise Failure("malformed_content", "decompressed content does not end with 0x0A", p)
+    # 5. Seal fields.
     unit_start = _u64(seal, 12)
     first_seq = _u64(seal, 20)
     count = _u32(seal, 28)
     committed_at = _i64(seal, 32)
-    chain = seal[40:72]
     if unit_start != p:
-        raise Failure("unit_start", "seal unitStart is %d, the data frame starts at %d" % (unit_start, p), s, p)
+        raise Failure("offset_mismatch", "seal unitStart is %d, the data frame starts at %d" % (unit_start, p), s)
     if first_seq != last_seq + 1:
-        raise Failure("first_sequence",
-                      "seal firstSequence is %d, expected %d" % (first_seq, last_seq + 1), s, p)
-    if count != newlines:
-        raise Failure("count", "seal count is %d, the data frame holds %d records" % (count, newlines), s, p)
+        raise Failure("sequence_gap", "seal firstSequence is %d, expected %d" % (first_seq, last_seq + 1), s)
+    if count < 1 or count != newlines:
+        raise Failure("count_mismatch", "seal count is %d, the data frame holds %d records"
+                      % (count, newlines), s)
     if committed_at < last_time:
-        raise Failure("time_order",
-                      "seal committedAt %d is before the previous time %d" % (committed_at, last_time), s, p)
-    computed = hasher.digest()
-    if chain != computed:
-        raise Failure("chain", "seal chain value does not match the computed chain", s, p)
-    return computed, count, committed_at, records
+        raise Failure("time_reversed", "seal committedAt %d is before the previous time %d"
+                      % (committed_at, last_time), s)
+    return s + SEAL_LEN, chain, count, committed_at, content
 
 
-def _verify_checkpoint(r, p, h, last_seq, last_time, journal_id, public_key, key_id):
-    """A checkpoint unit (section 5 step 3, second case); the magic, size and
-    tag have been read and checked by the caller.  Returns (chain, sequence,
-    signed_at, verified)."""
-    rest = r.read(CKPT_LEN - 12, p, p, "the checkpoint")
-    frame = CKPT_PREFIX + rest
+def _verify_checkpoint(f, size, p, h, last_seq, last_time, journal_id, public_key, key_id):
+    """A checkpoint unit (its magic and tag are known).  Returns (chain,
+    sequence, signed_at, verified with the key)."""
+    fsize = _u32(_pread(f, p + 4, 4), 0)
+    if fsize != CKPT_SIZE:
+        raise Failure("malformed_frame", "checkpoint frame has size %d, expected 188" % fsize, p)
+    if CKPT_LEN > size - p:
+        raise Failure("unsealed_tail", "the file ends inside the checkpoint (%d of 196 bytes)" % (size - p), p)
+    frame = _pread(f, p, CKPT_LEN)
+    chain = hashlib.sha256(h + frame[:CKPT_LEN - 32]).digest()
+    if chain != frame[164:196]:
+        raise Failure("chain_mismatch", "the checkpoint's chain value does not match the computed chain", p)
     unit_start = _u64(frame, 12)
     sequence = _u64(frame, 20)
     attested = frame[28:60]
     signed_at = _i64(frame, 60)
     kid = frame[68:100]
     signature = frame[100:164]
-    chain = frame[164:196]
     if unit_start != p:
-        raise Failure("unit_start", "checkpoint unitStart is %d, the checkpoint starts at %d" % (unit_start, p), p, p)
+        raise Failure("offset_mismatch", "checkpoint unitStart is %d, the checkpoint starts at %d"
+                      % (unit_start, p), p)
     if sequence != last_seq:
-        raise Failure("sequence", "checkpoint sequence is %d, expected %d" % (sequence, last_seq), p, p)
+        raise Failure("sequence_gap", "checkpoint sequence is %d, expected %d" % (sequence, last_seq), p)
     if attested != h:
-        raise Failure("attested", "checkpoint attested value is not the chain value before it", p, p)
+        raise Failure("attestation_mismatch", "checkpoint attested value is not the chain value before it", p)
     if signed_at < last_time:
-        raise Failure("time_order",
-                      "checkpoint signedAt %d is before the previous time %d" % (signed_at, last_time), p, p)
-    computed = hashlib.sha256(h + frame[:CKPT_LEN - 32]).digest()
-    if chain != computed:
-        raise Failure("chain", "checkpoint chain value does not match the computed chain", p, p)
+        raise Failure("time_reversed", "checkpoint signedAt %d is before the previous time %d"
+                      % (signed_at, last_time), p)
     verified = False
     if public_key is not None and kid == key_id:
         message = (CHECKPOINT_MESSAGE_PREFIX + journal_id + struct.pack("<Q", sequence) + attested
@@ -616,10 +510,107 @@ def _verify_checkpoint(r, p, h, last_seq, last_time, journal_id, public_key, key
         try:
             public_key.verify(signature, message)
         except InvalidSignature:
-            raise Failure("bad_signature", "checkpoint signature does not verify with the given key", p, p)
+            raise Failure("bad_signature", "checkpoint signature does not verify with the given key", p)
         verified = True
-    return computed, sequence, signed_at, verified
+    return chain, sequence, signed_at, verified
 
+
+# ---- Section 5.1: unsealed tail versus damage ------------------------------------
+
+def _structural_link_end(f, size, p):
+    """Rule 2 (a): the end of the well-formed link frame that the structure of
+    the unit at p leads to, or None.  A data frame leads, through its block
+    headers, to the seal that must follow it; a checkpoint is its own link."""
+    head = _pread(f, p, 12)
+    if head[:4] == LZ4_MAGIC_BYTES:
+        try:
+            s, _, _ = _data_structure(f, size, p)
+        except Failure:
+            return None
+        if s + SEAL_LEN <= size and _pread(f, s, 12) == SEAL_PREFIX:
+            return s + SEAL_LEN
+        return None
+    if head == CKPT_PREFIX and p + CKPT_LEN <= size:
+        return p + CKPT_LEN
+    return None
+
+
+def _backward_links(f, size, lo, chunk_size=1 << 20):
+    """Offsets c >= lo of well-formed link frame prefixes whose whole frame
+    lies in the file, nearest the end of the file first; yields (c, prefix)."""
+    end = size - SEAL_LEN + 1  # candidate starts are < end (a seal is the shortest link)
+    while end > lo:
+        start = max(lo, end - chunk_size)
+        buf = _pread(f, start, end - start + 11)  # + 11: a prefix starting before `end`
+        k = end - start
+        while True:
+            j = buf.rfind(SKIPPABLE_MAGIC_BYTES, 0, k + 3)  # occurrences starting before k
+            if j < 0:
+                break
+            prefix = buf[j:j + 12]
+            if prefix in LINK_LEN and start + j + LINK_LEN[prefix] <= size:
+                yield start + j, prefix
+            k = j
+        end = start
+
+
+def _near_lz4_magics(f, p, c):
+    """Rule 2 (b): the NEAR_MAGIC_COUNT nearest LZ4 frame magics before the
+    seal at c, at or after p, within NEAR_MAGIC_WINDOW bytes."""
+    lo = max(p, c - NEAR_MAGIC_WINDOW)
+    buf = _pread(f, lo, c - lo)
+    out = []
+    k = len(buf)
+    while len(out) < NEAR_MAGIC_COUNT:
+        j = buf.rfind(LZ4_MAGIC_BYTES, 0, k)
+        if j < 0:
+            break
+        out.append(lo + j)
+        k = j + 3
+    return out
+
+
+def later_consistent_unit(f, size, p, chunk_size=1 << 20):
+    """Rule 2 (b): searching from the end of the file backwards, the first
+    well-formed link frame F that closes a self-consistent unit starting at
+    u >= p.  Returns (u, offset of F) or None."""
+    for c, prefix in _backward_links(f, size, p, chunk_size):
+        end = c + LINK_LEN[prefix]
+        if prefix == CKPT_PREFIX:
+            starts = [c]
+        else:
+            starts = []
+            field = _u64(_pread(f, c + 12, 8), 0)
+            if p <= field < c:
+                starts.append(field)
+            for m in _near_lz4_magics(f, p, c):
+                if m not in starts:
+                    starts.append(m)
+        stored = _pread(f, end - 32, 32)
+        for u in starts:
+            prev = _pread(f, u - 32, 32)
+            if _sha256_range(f, prev, u, end - 32) == stored:
+                return u, c
+    return None
+
+
+def classify(f, size, p, check):
+    """Section 5.1 for a failure `check` in the unit at p (after the header).
+    Returns (tail, reason)."""
+    if check not in CRASH_CHECKS:
+        return False, "damage: the failure was found after the unit's chain matched"
+    end = _structural_link_end(f, size, p)
+    if end is not None and end < size:
+        return False, ("damage: the unit's structure leads to a link frame that ends at %d,"
+                       " before the end of the file" % end)
+    later = later_consistent_unit(f, size, p)
+    if later is not None:
+        return False, ("damage: the link frame at %d closes a self-consistent unit starting at %d"
+                       % (later[1], later[0]))
+    return True, "unsealed or cut tail: bytes from %d on were never acknowledged" % p
+
+
+# ---- The whole file -----------------------------------------------------------
 
 def _empty_result():
     return {
@@ -635,13 +626,17 @@ def _empty_result():
         "checkpointsVerified": 0,
         "lastSignedSequence": None,
         "failure": None,
-        "finalUnitStart": 0,
+        "validEnd": 0,
     }
 
 
-def _failure_dict(fail, sequence, tail):
-    return {"offset": fail.offset, "sequence": sequence, "check": fail.check,
-            "message": fail.message, "tail": tail}
+def _failure_dict(check, message, offset, sequence, tail, unit_start):
+    return {"offset": offset, "sequence": sequence, "check": check, "message": message,
+            "tail": tail, "unitStart": unit_start}
+
+
+def _split_records(content):
+    return content.split(b"\n")[:-1]
 
 
 def verify(f, size=None, public_key_bytes=None, want_records=False):
@@ -659,87 +654,78 @@ def verify(f, size=None, public_key_bytes=None, want_records=False):
         public_key = Ed25519PublicKey.from_public_bytes(bytes(public_key_bytes))
         key_id = hashlib.sha256(bytes(public_key_bytes)).digest()
 
-    # Header.
+    def finish(status):
+        if records is not None:
+            res["records"] = [base64.b64encode(x).decode("ascii") for x in records]
+        return res, status
+
     try:
         header = _parse_header(f, size)
     except Failure as fail:
-        # F is computed anyway, with the header size field when it can be read.
-        head8 = _pread(f, 0, 8)
-        if len(head8) == 8 and _u32(head8, 0) == SKIPPABLE_MAGIC:
-            header_end = min(size, 8 + _u32(head8, 4))
-        else:
-            header_end = min(size, 8)
-        res["finalUnitStart"] = final_unit_start(f, size, header_end)
-        if fail.check == "newer_version":
+        if fail.check == "newer_format_version":
             res["formatVersion"] = _u16(_pread(f, 12, 2), 0)
-        res["failure"] = _failure_dict(fail, 0, False)
-        if records is not None:
-            res["records"] = []
-        return res, fail.exit_code
+        res["failure"] = _failure_dict(fail.check, fail.message, fail.offset, 0, False, 0)
+        return finish(fail.exit_code)
 
     res["formatVersion"] = header["version"]
     res["journalId"] = header["journal_id"].hex()
     res["application"] = header["application"]
-    F = final_unit_start(f, size, header["end"])
-    res["finalUnitStart"] = F
-
     h = header["h0"]
     p = header["end"]
     last_seq = 0
     last_time = header["created_at"]
-    r = _Reader(f, size, p)
     try:
         while p < size:
-            magic = _u32(r.read(4, p, p, "a frame magic"), 0)
+            head = _pread(f, p, 12)
+            if len(head) < 4:
+                raise Failure("unsealed_tail", "the file ends inside a frame magic (%d bytes left)"
+                              % len(head), p)
+            magic = _u32(head, 0)
             if magic == LZ4_MAGIC:
-                h, count, last_time, recs = _verify_data_unit(r, p, h, last_seq, last_time, want_records)
+                end, h, count, last_time, content = _verify_data_unit(f, size, p, h, last_seq, last_time,
+                                                                      want_records)
                 last_seq += count
                 res["seals"] += 1
                 if records is not None:
-                    records.extend(recs)
+                    records.extend(_split_records(content))
             elif magic == SKIPPABLE_MAGIC:
-                fsize = _u32(r.read(4, p, p, "a frame size"), 0)
-                if fsize < 4:
-                    raise Failure("malformed_frame",
-                                  "skippable frame of size %d has no tag" % fsize, p, p)
-                tag = r.read(4, p, p, "a frame tag")
+                if len(head) < 12:
+                    raise Failure("unsealed_tail", "the file ends inside a frame's size or tag", p)
+                tag = head[8:12]
                 if tag == TAG_CHECKPOINT:
-                    if fsize != CKPT_SIZE:
-                        raise Failure("malformed_frame",
-                                      "checkpoint frame has size %d, expected 188" % fsize, p, p)
                     h, seq, last_time, ok = _verify_checkpoint(
-                        r, p, h, last_seq, last_time, header["journal_id"], public_key, key_id)
+                        f, size, p, h, last_seq, last_time, header["journal_id"], public_key, key_id)
+                    end = p + CKPT_LEN
                     res["checkpoints"] += 1
                     if ok:
                         res["checkpointsVerified"] += 1
                         res["lastSignedSequence"] = seq
                 elif tag == TAG_SEAL:
-                    raise Failure("malformed_frame", "a seal with no data frame before it", p, p)
+                    raise Failure("malformed_frame", "a seal with no data frame before it", p)
                 elif tag == TAG_HEADER:
-                    raise Failure("malformed_frame", "a second header", p, p)
+                    raise Failure("malformed_frame", "a second header", p)
                 else:
-                    raise Failure("unknown_frame", "unknown frame tag %r" % tag, p, p)
+                    raise Failure("malformed_frame", "unknown frame tag %r" % bytes(tag), p)
             elif SKIPPABLE_LOW <= magic <= SKIPPABLE_HIGH:
-                raise Failure("unknown_frame", "unknown skippable frame magic 0x%08X" % magic, p, p)
+                raise Failure("malformed_frame", "unknown skippable frame magic 0x%08X" % magic, p)
             else:
-                raise Failure("malformed_frame", "unexpected magic 0x%08X" % magic, p, p)
+                raise Failure("malformed_frame", "unexpected magic 0x%08X" % magic, p)
             res["units"] += 1
-            p = r.pos
+            p = end
     except Failure as fail:
-        tail = fail.unit_start is not None and fail.unit_start >= F
-        res["failure"] = _failure_dict(fail, last_seq, tail)
+        tail, reason = classify(f, size, p, fail.check)
+        res["failure"] = _failure_dict(fail.check, fail.message + "; " + reason, fail.offset,
+                                       last_seq, tail, p)
         res["lastSequence"] = last_seq
         res["head"] = h.hex()
-        if records is not None:
-            res["records"] = [base64.b64encode(x).decode("ascii") for x in records]
-        return res, fail.exit_code
+        res["validEnd"] = p
+        return finish(fail.exit_code)
 
     res["valid"] = True
     res["lastSequence"] = last_seq
     res["head"] = h.hex()
-    if records is not None:
-        res["records"] = [base64.b64encode(x).decode("ascii") for x in records]
-    return res, EXIT_VALID
+    res["validEnd"] = p
+    return finish(EXIT_VALID)
 
 
 def verify_bytes(data, public_key_bytes=None, want_records=False):
@@ -753,7 +739,7 @@ def verify_bytes(data, public_key_bytes=None, want_records=False):
 
 def _usage_result(check, message):
     res = _empty_result()
-    res["failure"] = {"offset": 0, "sequence": 0, "check": check, "message": message, "tail": False}
+    res["failure"] = _failure_dict(check, message, 0, 0, False, 0)
     return res
 
 
@@ -770,7 +756,7 @@ def main(argv=None):
     ap.add_argument("--public-key", metavar="HEXFILE",
                     help="file holding the 32-byte Ed25519 public key as 64 hex characters")
     ap.add_argument("--records", action="store_true",
-                    help="also print every record (base64) under \"records\"")
+                    help="also print every record of the verified units (base64) under \"records\"")
     args = ap.parse_args(argv)
 
     key = None
@@ -790,10 +776,10 @@ def main(argv=None):
     try:
         f = open(args.journal, "rb")
     except FileNotFoundError:
-        print(json.dumps(_usage_result("missing_file", "no such file: %s" % args.journal)))
+        print(json.dumps(_usage_result("file_not_found", "no such file: %s" % args.journal)))
         return EXIT_USAGE
     except OSError as e:
-        print(json.dumps(_usage_result("missing_file", "cannot open %s: %s" % (args.journal, e))))
+        print(json.dumps(_usage_result("file_not_found", "cannot open %s: %s" % (args.journal, e))))
         return EXIT_USAGE
     with f:
         size = os.fstat(f.fileno()).st_size

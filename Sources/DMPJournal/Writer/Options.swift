@@ -28,6 +28,12 @@ public struct JournalClock: Sendable {
         return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
     }
 
+    static func monotonicNanoseconds() -> UInt64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+    }
+
     /// A clock that always returns `milliseconds`.
     public static func fixed(_ milliseconds: Int64) -> JournalClock {
         JournalClock { milliseconds }

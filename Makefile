@@ -1,0 +1,20 @@
+# One command runs every check the project has: `make test`.
+.PHONY: test build swift-test tools-test clean
+
+test: build swift-test tools-test
+	@echo "all checks passed"
+
+# Debug build of every target and test; our own targets treat warnings as errors.
+build:
+	swift build --build-tests
+
+swift-test:
+	swift test
+
+# The independent Python verifier's own tests (the Swift tests also compare it with the
+# Swift verifier).
+tools-test:
+	python3 -m unittest discover -s Tools -p 'test_*.py'
+
+clean:
+	rm -rf .build
