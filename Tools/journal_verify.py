@@ -18,7 +18,7 @@ chain_mismatch, checksum_mismatch, decompression_failed, malformed_content,
 count_mismatch, sequence_gap, offset_mismatch, time_reversed,
 attestation_mismatch, bad_signature (and "usage" for a bad command line).
 
-Choices made where the specification is silent (see Tools/README.md):
+Choices made where the specification is silent or leaves room:
   * A file shorter than 4 bytes fails the magic check: not_a_journal.
   * Every header failure other than not_a_journal, newer_format_version and
     unsupported_algorithm (a cut header, a bad size, a genesis mismatch, version

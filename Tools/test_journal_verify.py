@@ -3,8 +3,8 @@
 Run:  python3 -m unittest discover -s Tools -p 'test_*.py'
 
 The journals used here are built by a tiny writer in this file, written from
-Schemas/journal-format.md (uncompressed LZ4 blocks with bit 31 set, plus
-hand-made compressed blocks).
+Schemas/journal-format.md (uncompressed LZ4 blocks with bit 31 set, hand-made
+compressed blocks, and frames made by the stock `lz4` tool when it is installed).
 """
 
 import base64
@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import os
+import random
 import shutil
 import struct
 import subprocess
@@ -31,6 +32,8 @@ SCRIPT = os.path.join(HERE, "journal_verify.py")
 
 SKIP = struct.pack("<I", 0x184D2A5D)
 LZ4M = struct.pack("<I", 0x184D2204)
+T0 = 1_700_000_000_000
+HAVE_LZ4 = shutil.which("lz4") is not None
 
 
 # --------------------------------------------------------------------------
@@ -47,13 +50,14 @@ def compressed(data):
     return (False, bytes(data))
 
 
-def lz4_frame(content_size, blocks, bd=0x40, flg=0x78):
+def lz4_frame(content_size, blocks, bd=0x40, flg=0x68, block_checksums=False):
     desc = bytes([flg, bd]) + struct.pack("<Q", content_size)
     out = bytearray(LZ4M + desc + bytes([(jv.xxh32(desc) >> 8) & 0xFF]))
     for is_stored, data in blocks:
         out += struct.pack("<I", len(data) | (0x80000000 if is_stored else 0))
         out += data
-        out += struct.pack("<I", jv.xxh32(data))
+        if block_checksums:
+            out += struct.pack("<I", jv.xxh32(data))
     out += b"\0\0\0\0"
     return bytes(out)
 
@@ -62,53 +66,69 @@ def raw_public(key):
     return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
+def header_frame(app=b"dmp-events/1", created_at=T0, journal_id=bytes(range(16)), version=1,
+                 hash_algorithm=1, compression=1, app_length=None, size=None, genesis=None):
+    """A header frame; the genesis value is computed unless given."""
+    payload = (b"DMJH" + struct.pack("<HBB", version, hash_algorithm, compression) + journal_id
+               + struct.pack("<qH", created_at, len(app) if app_length is None else app_length) + app)
+    body = SKIP + struct.pack("<I", len(payload) + 32 if size is None else size) + payload
+    h0 = hashlib.sha256(b"dmp-journal/v1" + body).digest()
+    return body + (h0 if genesis is None else genesis)
+
+
 class Writer:
-    def __init__(self, app=b"dmp-events/1", created_at=1_700_000_000_000, journal_id=None, version=1):
+    def __init__(self, app=b"dmp-events/1", created_at=T0, journal_id=None, **header_args):
         self.journal_id = journal_id or bytes(range(16))
-        payload = (b"DMJH" + struct.pack("<HBB", version, 1, 1) + self.journal_id
-                   + struct.pack("<qH", created_at, len(app)) + app)
-        self.buf = bytearray(SKIP + struct.pack("<I", len(payload)) + payload)
-        self.h = hashlib.sha256(b"dmp-journal/v1" + bytes(self.buf)).digest()
+        self.buf = bytearray(header_frame(app, created_at, self.journal_id, **header_args))
+        self.h = bytes(self.buf[-32:])
         self.header_end = len(self.buf)
         self.seq = 0
         self.time = created_at
         self.units = []  # (start, end, kind, last sequence after the unit)
         self.records = []
 
-    def unit(self, records, blocks=None, committed_at=None, bd=0x40,
-             first_sequence=None, count=None, unit_start=None):
+    def raw_unit(self, frame, nrecords, committed_at=None, first_sequence=None, count=None,
+                 unit_start=None):
+        """Append an arbitrary data frame and a seal chained over it."""
+        start = len(self.buf)
+        self.time = self.time + 1000 if committed_at is None else committed_at
+        seal = (SKIP + struct.pack("<I", 64) + b"DMJS"
+                + struct.pack("<QQIq", start if unit_start is None else unit_start,
+                              self.seq + 1 if first_sequence is None else first_sequence,
+                              nrecords if count is None else count, self.time))
+        chain = hashlib.sha256(self.h + frame + seal).digest()
+        self.buf += frame + seal + chain
+        self.h = chain
+        self.seq += nrecords
+        self.units.append((start, len(self.buf), "seal", self.seq))
+        return self
+
+    def unit(self, records, blocks=None, bd=0x40, flg=0x68, content_size=None, **seal_args):
         """Append a data frame with `records` and its seal.  `blocks` (list of
         (stored, bytes)) must decompress to the records; default: one stored block."""
         content = b"".join(r + b"\n" for r in records)
         if blocks is None:
             blocks = [stored(content)]
-        start = len(self.buf)
-        frame = lz4_frame(len(content), blocks, bd)
-        self.time = self.time + 1000 if committed_at is None else committed_at
-        seal = (SKIP + struct.pack("<I", 64) + b"DMJS"
-                + struct.pack("<QQIq", start if unit_start is None else unit_start,
-                              self.seq + 1 if first_sequence is None else first_sequence,
-                              len(records) if count is None else count, self.time))
-        chain = hashlib.sha256(self.h + frame + seal).digest()
-        self.buf += frame + seal + chain
-        self.h = chain
-        self.seq += len(records)
+        frame = lz4_frame(len(content) if content_size is None else content_size, blocks, bd, flg)
         self.records.extend(records)
-        self.units.append((start, len(self.buf), "seal", self.seq))
-        return self
+        return self.raw_unit(frame, len(records), **seal_args)
 
-    def checkpoint(self, key, signed_at=None, key_id=None, bad_signature=False):
+    def checkpoint(self, key, signed_at=None, key_id=None, bad_signature=False, sequence=None,
+                   attested=None, unit_start=None):
         start = len(self.buf)
         self.time = self.time + 1000 if signed_at is None else signed_at
         kid = key_id if key_id is not None else hashlib.sha256(raw_public(key)).digest()
-        msg = (b"dmp-journal/v1/checkpoint" + self.journal_id + struct.pack("<Q", self.seq)
-               + self.h + struct.pack("<q", self.time) + kid)
+        seq = self.seq if sequence is None else sequence
+        att = self.h if attested is None else attested
+        msg = (b"dmp-journal/v1/checkpoint" + self.journal_id + struct.pack("<Q", seq)
+               + att + struct.pack("<q", self.time) + kid)
         assert len(msg) == 121
         sig = bytearray(key.sign(msg))
         if bad_signature:
             sig[10] ^= 0x01
-        body = (SKIP + struct.pack("<I", 188) + b"DMJC" + struct.pack("<QQ", start, self.seq)
-                + self.h + struct.pack("<q", self.time) + kid + bytes(sig))
+        body = (SKIP + struct.pack("<I", 188) + b"DMJC"
+                + struct.pack("<QQ", start if unit_start is None else unit_start, seq)
+                + att + struct.pack("<q", self.time) + kid + bytes(sig))
         assert len(body) == 196 - 32
         chain = hashlib.sha256(self.h + body).digest()
         self.buf += body + chain
@@ -139,10 +159,15 @@ LONGLIT_DATA = bytes((i * 7 + 1) % 256 for i in range(300)).replace(b"\n", b"-")
 LONGLIT_BLOCK = bytes([0xF0, 255, 30]) + LONGLIT_DATA
 
 
+# Well-formed except for the LZ4 end-of-block condition (4 final literals).
+SHORT_TAIL_BLOCK = bytes([0x26]) + b"ab\x02\x00" + bytes([0x40]) + b"abc\n"
+SHORT_TAIL_CONTENT = b"ab" * 7 + b"c\n"
+
+
 def build_small(key):
     """A small journal (< 2 KiB): header, three data units (stored blocks,
     hand-made compressed blocks, a record split across two stored blocks),
-    two signed checkpoints; it ends with a checkpoint."""
+    two signed checkpoints; it ends with a checkpoint after a seal."""
     w = Writer()
     w.unit([b'{"e":1}', b"", b"alpha"])
     w.unit([b"hello hello hello world!", b"x" * 300],
@@ -151,6 +176,22 @@ def build_small(key):
     w.unit([b"split-record", b"last"], blocks=[stored(b"split-"), stored(b"record\nlast\n")])
     w.checkpoint(key)
     return w
+
+
+def build_small_data_end(key):
+    """A small journal that ends with a data unit after a checkpoint."""
+    w = Writer(app=b"")
+    w.unit([b"one", b"two"])
+    w.checkpoint(key)
+    w.unit([b"hello hello hello world!"], blocks=[compressed(HELLO_BLOCK)])
+    w.checkpoint(key)
+    w.unit([b"three", b"four", b"five"], blocks=[stored(b"three\nfo"), stored(b"ur\nfive\n")])
+    return w
+
+
+def build_seal_seal(key):
+    """A small journal whose last two units are data units."""
+    return Writer().unit([b"a" * 20]).checkpoint(key).unit([b"b"]).unit([b"c", b"d"])
 
 
 def flip(data, pos, bit):
@@ -186,6 +227,17 @@ class Base(unittest.TestCase):
 
     def keyfile(self, raw, name="key.hex"):
         return self.write(name, ("  " + raw.hex() + "\n").encode())
+
+    def check_fail(self, data, check, tail=None, key=None, status=1, unit_start=None):
+        res, st = jv.verify_bytes(data, self.pub if key is None else key)
+        self.assertFalse(res["valid"], res)
+        self.assertEqual((st, res["failure"]["check"]), (status, check), res)
+        if tail is not None:
+            self.assertEqual(res["failure"]["tail"], tail, res)
+        if unit_start is not None:
+            self.assertEqual(res["failure"]["unitStart"], unit_start, res)
+            self.assertEqual(res["validEnd"], unit_start, res)
+        return res
 
 
 # --------------------------------------------------------------------------
@@ -235,16 +287,15 @@ class TestPrimitives(unittest.TestCase):
 
 
 class TestBackwardSearch(unittest.TestCase):
-    def brute(self, data, header_end):
-        best = None
-        for c in range(header_end, len(data)):
+    def brute_links(self, data, lo):
+        out = []
+        for c in range(len(data) - 1, lo - 1, -1):
             for prefix, length in ((jv.SEAL_PREFIX, 72), (jv.CKPT_PREFIX, 196)):
-                if data[c:c + 12] == prefix and c + length < len(data):
-                    best = c + length
-        return best
+                if data[c:c + 12] == prefix and c + length <= len(data):
+                    out.append((c, prefix))
+        return out
 
-    def test_against_brute_force(self):
-        import random
+    def test_link_scan_against_brute_force(self):
         rng = random.Random(7)
         for trial in range(300):
             parts = []
@@ -253,10 +304,23 @@ class TestBackwardSearch(unittest.TestCase):
                 parts.append(rng.choice([jv.SEAL_PREFIX, jv.CKPT_PREFIX, jv.SEAL_PREFIX[:7]]))
             parts.append(bytes(rng.randrange(256) for _ in range(rng.randint(0, 250))))
             data = b"".join(parts)
-            header_end = rng.randint(0, 40)
+            lo = rng.randint(0, 40)
             for chunk in (13, 20, 64, 1 << 20):
-                got = jv._backward_search(io.BytesIO(data), len(data), header_end, chunk_size=chunk)
-                self.assertEqual(got, self.brute(data, header_end), (trial, chunk))
+                got = list(jv._backward_links(io.BytesIO(data), len(data), lo, chunk_size=chunk))
+                self.assertEqual(got, self.brute_links(data, lo), (trial, chunk))
+
+    def test_consistent_unit_chunking(self):
+        key = Ed25519PrivateKey.generate()
+        w = build_small(key)
+        data = w.bytes()
+        for p in (w.header_end, w.units[2][0], w.units[-1][0], w.units[-1][0] + 1):
+            expected = jv.later_consistent_unit(io.BytesIO(data), len(data), p)
+            for chunk in (13, 50, 200):
+                self.assertEqual(jv.later_consistent_unit(io.BytesIO(data), len(data), p, chunk), expected)
+        f = io.BytesIO(data)
+        self.assertEqual(jv.later_consistent_unit(f, len(data), w.header_end),
+                         (w.units[-1][0], w.units[-1][0]))
+        self.assertIsNone(jv.later_consistent_unit(f, len(data), w.units[-1][0] + 1))
 
 
 # --------------------------------------------------------------------------
@@ -280,8 +344,16 @@ class TestValid(Base):
         self.assertEqual((res["units"], res["seals"], res["checkpoints"]), (5, 3, 2))
         self.assertEqual(res["checkpointsVerified"], 2)
         self.assertEqual(res["lastSignedSequence"], 7)
-        self.assertEqual(res["finalUnitStart"], self.w.units[-1][0])
+        self.assertEqual(res["validEnd"], len(self.data))
+        self.assertNotIn("finalUnitStart", res)
         self.assertEqual([base64.b64decode(r) for r in res["records"]], self.w.records)
+
+    def test_other_shapes(self):
+        for w in (build_small_data_end(self.key), build_seal_seal(self.key)):
+            res, status = jv.verify_bytes(w.bytes(), self.pub, want_records=True)
+            self.assertEqual(status, 0, res)
+            self.assertEqual(res["lastSequence"], w.seq)
+            self.assertEqual([base64.b64decode(r) for r in res["records"]], w.records)
 
     def test_valid_without_key_is_not_checked(self):
         res, status = jv.verify_bytes(self.data)
@@ -303,21 +375,41 @@ class TestValid(Base):
         self.assertEqual(res["checkpoints"], 1)
         self.assertEqual(res["checkpointsVerified"], 0)
 
+    def test_rfc8032_key(self):
+        # The key of the worked example (RFC 8032 test 1): keyId = SHA256(public key).
+        sk = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(
+            "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"))
+        pub = bytes.fromhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
+        self.assertEqual(raw_public(sk), pub)
+        w = Writer(app=b"example/1", created_at=1767225600000)
+        w.unit([b'{"n":1}', b'{"n":2}'], committed_at=1767225600000)
+        w.checkpoint(sk, signed_at=1767225600000)
+        res, status = jv.verify_bytes(w.bytes(), pub)
+        self.assertEqual(status, 0, res)
+        self.assertEqual((res["checkpointsVerified"], res["lastSignedSequence"]), (1, 2))
+
     def test_header_only(self):
         w = Writer(app=b"")
+        self.assertEqual(w.header_end, 74)
         res, status = jv.verify_bytes(w.bytes())
         self.assertEqual(status, 0, res)
         self.assertEqual(res["lastSequence"], 0)
         self.assertEqual(res["units"], 0)
         self.assertEqual(res["head"], w.h.hex())
-        self.assertEqual(res["finalUnitStart"], w.header_end)
+        self.assertEqual(res["validEnd"], 74)
+        w = Writer(app="é".encode() * 128)  # appLength 256: the largest header
+        self.assertEqual(w.header_end, 330)
+        self.assertEqual(jv.verify_bytes(w.bytes())[1], 0)
 
     def test_checkpoint_first_and_consecutive(self):
         w = Writer().checkpoint(self.key).checkpoint(self.key).unit([b"r"])
         res, status = jv.verify_bytes(w.bytes(), self.pub)
         self.assertEqual(status, 0, res)
         self.assertEqual(res["lastSignedSequence"], 0)
-        self.assertEqual(res["finalUnitStart"], w.units[-1][0])
+
+    def test_same_times_are_accepted(self):
+        w = Writer().unit([b"a"], committed_at=T0).checkpoint(self.key, signed_at=T0).unit([b"b"], committed_at=T0)
+        self.assertEqual(jv.verify_bytes(w.bytes(), self.pub)[1], 0)
 
     def test_multi_block_frames(self):
         recs = [(b"record %06d " % i) + b"y" * (i % 97) for i in range(4000)]
@@ -331,38 +423,103 @@ class TestValid(Base):
         self.assertEqual(status, 0, res)
         self.assertEqual([base64.b64decode(r) for r in res["records"]], w.records)
 
-    @unittest.skipUnless(shutil.which("lz4"), "the lz4 command is not installed")
-    def test_stock_lz4_agrees(self):
-        # lz4 -dc prints exactly the records; lz4 -t accepts the file.
-        path = self.write("small.dmpj", self.data)
-        out = subprocess.run(["lz4", "-dc", path], capture_output=True, timeout=30)
-        self.assertEqual(out.returncode, 0, out.stderr)
-        self.assertEqual(out.stdout, b"".join(r + b"\n" for r in self.w.records))
-        self.assertEqual(subprocess.run(["lz4", "-t", path], capture_output=True).returncode, 0)
-
-    @unittest.skipUnless(shutil.which("lz4"), "the lz4 command is not installed")
-    def test_frame_from_stock_lz4(self):
-        # A data frame compressed by the stock tool in the canonical shape.
-        recs = [b"event %d: %s" % (i, b"payload " * (i % 13)) for i in range(3000)]
-        content = b"".join(r + b"\n" for r in recs)
-        src = self.write("plain.txt", content)
-        dst = os.path.join(self.tmp, "plain.lz4")
-        subprocess.run(["lz4", "-q", "-f", "-BX", "--no-frame-crc", "--content-size", "-B4", src, dst],
+    def lz4_tool_frame(self, content, name):
+        src = self.write(name + ".txt", content)
+        dst = os.path.join(self.tmp, name + ".lz4")
+        subprocess.run(["lz4", "-q", "-f", "--no-frame-crc", "--content-size", "-B4", src, dst],
                        check=True, timeout=30)
         with open(dst, "rb") as f:
-            frame = f.read()
-        self.assertEqual(frame[4:6], b"\x78\x40")
-        self.assertFalse(frame[15 + 3] & 0x80, "expected a compressed first block")
+            return f.read()
+
+    @unittest.skipUnless(HAVE_LZ4, "the lz4 command is not installed")
+    def test_stock_lz4_reads_the_file(self):
+        # lz4 -dc prints exactly the records of a journal with several data
+        # frames (FLG 0x68), checkpoints in between; lz4 -t accepts the file.
+        for i, w in enumerate((self.w, build_small_data_end(self.key))):
+            path = self.write("small%d.dmpj" % i, w.bytes())
+            out = subprocess.run(["lz4", "-dc", path], capture_output=True, timeout=30)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            self.assertEqual(out.stdout, b"".join(r + b"\n" for r in w.records))
+            self.assertEqual(subprocess.run(["lz4", "-t", path], capture_output=True).returncode, 0)
+
+    @unittest.skipUnless(HAVE_LZ4, "the lz4 command is not installed")
+    def test_frames_from_stock_lz4(self):
+        # Data frames compressed by the stock tool in the required shape, three
+        # units and a checkpoint; both lz4 -dc and the verifier read them.
         w = Writer()
-        start = len(w.buf)
-        seal = (SKIP + struct.pack("<I", 64) + b"DMJS"
-                + struct.pack("<QQIq", start, 1, len(recs), w.time + 1))
-        chain = hashlib.sha256(w.h + frame + seal).digest()
-        data = w.bytes() + frame + seal + chain
-        res, status = jv.verify_bytes(data, want_records=True)
+        for n in range(3):
+            recs = [b"event %d.%d: %s" % (n, i, b"payload " * (i % 13)) for i in range(1000 + 700 * n)]
+            frame = self.lz4_tool_frame(b"".join(r + b"\n" for r in recs), "plain%d" % n)
+            self.assertEqual(frame[4:6], b"\x68\x40")
+            self.assertFalse(frame[15 + 3] & 0x80, "expected a compressed first block")
+            w.raw_unit(frame, len(recs))
+            w.records.extend(recs)
+            if n == 1:
+                w.checkpoint(self.key)
+        res, status = jv.verify_bytes(w.bytes(), self.pub, want_records=True)
         self.assertEqual(status, 0, res)
-        self.assertEqual([base64.b64decode(r) for r in res["records"]], recs)
-        self.assertEqual(res["head"], chain.hex())
+        self.assertEqual([base64.b64decode(r) for r in res["records"]], w.records)
+        self.assertEqual(res["head"], w.h.hex())
+        path = self.write("tool.dmpj", w.bytes())
+        out = subprocess.run(["lz4", "-dc", path], capture_output=True, timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stdout, b"".join(r + b"\n" for r in w.records))
+
+
+# --------------------------------------------------------------------------
+# The header
+# --------------------------------------------------------------------------
+
+class TestHeader(Base):
+    def test_check_order(self):
+        good = header_frame()
+        cases = [
+            (b"", "not_a_journal", 2),
+            (good[:3], "not_a_journal", 2),
+            (b"\x04\x22\x4d\x18" + good[4:], "not_a_journal", 2),
+            (good[:4], "malformed_header", 1),
+            (good[:13], "malformed_header", 1),
+            (good[:8] + b"DMJX\x01", "malformed_header", 1),                      # 14 bytes before the tag
+            (good[:8] + b"DMJX" + good[12:], "not_a_journal", 2),
+            (header_frame(version=2), "newer_format_version", 2),
+            # a later version may change the size: still a newer version
+            (header_frame(version=2, size=1000), "newer_format_version", 2),
+            (header_frame(version=2)[:14], "newer_format_version", 2),
+            (header_frame(version=0), "malformed_header", 1),
+            (header_frame(size=65), "malformed_header", 1),
+            (header_frame(size=323), "malformed_header", 1),
+            (good[:-1], "malformed_header", 1),
+            (good[:-1] + bytes([good[-1] ^ 1]), "malformed_header", 1),          # genesis
+            (header_frame(hash_algorithm=2), "unsupported_algorithm", 1),
+            (header_frame(compression=0), "unsupported_algorithm", 1),
+            # genesis checked before the algorithms
+            (header_frame(hash_algorithm=2, genesis=good[-32:]), "malformed_header", 1),
+            (header_frame(app_length=5), "malformed_header", 1),
+            (header_frame(app=b"\xff\xfe"), "malformed_header", 1),
+        ]
+        for data, check, status in cases:
+            with self.subTest(data=data[:16].hex(), check=check):
+                res = self.check_fail(data, check, tail=False, status=status)
+                self.assertEqual((res["failure"]["offset"], res["failure"]["unitStart"], res["validEnd"]),
+                                 (0, 0, 0))
+                if check == "newer_format_version":
+                    self.assertEqual(res["formatVersion"], 2)
+
+    def test_header_only_every_flip_detected(self):
+        data = Writer(app=b"abc").bytes()
+        for pos in range(len(data)):
+            for bit in range(8):
+                res, status = jv.verify_bytes(flip(data, pos, bit))
+                self.assertFalse(res["valid"], (pos, bit))
+                self.assertIn(status, (1, 2), (pos, bit))
+                self.assertFalse(res["failure"]["tail"])
+                check = res["failure"]["check"]
+                if pos < 4 or 8 <= pos < 12:
+                    self.assertEqual(check, "not_a_journal")
+                elif pos in (12, 13):
+                    self.assertIn(check, ("newer_format_version", "malformed_header"))
+                else:
+                    self.assertEqual(check, "malformed_header", (pos, bit))
 
 
 # --------------------------------------------------------------------------
@@ -370,86 +527,120 @@ class TestValid(Base):
 # --------------------------------------------------------------------------
 
 class TestDamage(Base):
-    def test_every_bit_flip_is_detected(self):
-        data = self.data
-        final_start = self.w.units[-1][0]
-        prev_link_start = self.w.units[-2][1] - 72  # the seal of the second-to-last unit
-        self.assertEqual(self.w.units[-2][2], "seal")
-        failures = []
+    def every_flip(self, w):
+        data = w.bytes()
+        final_start = w.units[-1][0]
+        problems = []
+        checks = set()
         for pos in range(len(data)):
             for bit in range(8):
                 res, status = jv.verify_bytes(flip(data, pos, bit), self.pub)
                 if res["valid"] or status == 0:
-                    failures.append((pos, bit, "not detected"))
+                    problems.append((pos, bit, "not detected"))
                     continue
                 fail = res["failure"]
-                if pos >= final_start:
-                    expected_tail = True
-                elif prev_link_start <= pos < prev_link_start + 12:
-                    # Section 5.1 as written: damage to the magic/size/tag of the
-                    # link just before the final unit makes the backward search
-                    # skip it, so F falls one unit earlier (see
-                    # TestSpecProblems.test_damaged_previous_link_prefix_is_damage).
-                    expected_tail = True
-                else:
-                    expected_tail = False
-                if fail["tail"] != expected_tail:
-                    failures.append((pos, bit, "tail=%s" % fail["tail"], fail["check"]))
-                if status not in (1, 2):
-                    failures.append((pos, bit, "status %d" % status))
-        self.assertEqual(failures, [])
+                checks.add(fail["check"])
+                if fail["tail"] != (pos >= final_start):
+                    problems.append((pos, bit, "tail=%s" % fail["tail"], fail["check"], fail["message"]))
+                if status not in (1, 2) or (status == 2 and pos >= w.header_end):
+                    problems.append((pos, bit, "status %d" % status))
+                if fail["unitStart"] != res["validEnd"] or fail["unitStart"] > pos:
+                    problems.append((pos, bit, "unitStart", fail["unitStart"], res["validEnd"]))
+                if fail["tail"] and fail["unitStart"] != final_start:
+                    problems.append((pos, bit, "tail at", fail["unitStart"]))
+        self.assertEqual(problems, [])
+        return checks
+
+    def test_every_bit_flip_is_detected(self):
+        checks = self.every_flip(self.w)
+        self.assertLessEqual({"malformed_header", "malformed_frame", "chain_mismatch"}, checks)
+
+    def test_every_bit_flip_ending_with_data(self):
+        self.every_flip(build_small_data_end(self.key))
 
     def test_every_truncation_point(self):
-        data = self.data
-        w = self.w
-        boundaries = {w.header_end: 0}
-        for start, end, kind, seq in w.units:
-            boundaries[end] = seq
-        for cut in range(len(data) + 1):
-            res, status = jv.verify_bytes(data[:cut], self.pub)
-            with self.subTest(cut=cut):
-                if cut in boundaries:
-                    self.assertEqual(status, 0, res)
-                    self.assertEqual(res["lastSequence"], boundaries[cut])
-                    continue
-                self.assertEqual(status, 1, res)
-                fail = res["failure"]
-                if cut < w.header_end:
-                    self.assertFalse(fail["tail"])
-                    self.assertEqual(fail["check"], "header_truncated")
-                    continue
-                unit = next(u for u in w.units if u[0] < cut < u[1])
-                prev_seq = max([0] + [u[3] for u in w.units if u[1] <= unit[0]])
-                self.assertTrue(fail["tail"], res)
-                self.assertEqual(res["finalUnitStart"], unit[0])
-                self.assertEqual(fail["sequence"], prev_seq)
-                self.assertEqual(res["lastSequence"], prev_seq)
-                self.assertEqual(fail["check"], "truncated")
+        for w in (self.w, build_small_data_end(self.key)):
+            data = w.bytes()
+            boundaries = {w.header_end: 0}
+            for start, end, kind, seq in w.units:
+                boundaries[end] = seq
+            for cut in range(len(data) + 1):
+                res, status = jv.verify_bytes(data[:cut], self.pub)
+                with self.subTest(cut=cut):
+                    if cut in boundaries:
+                        self.assertEqual(status, 0, res)
+                        self.assertEqual(res["lastSequence"], boundaries[cut])
+                        self.assertEqual(res["validEnd"], cut)
+                        continue
+                    fail = res["failure"]
+                    self.assertFalse(res["valid"])
+                    if cut < w.header_end:
+                        self.assertFalse(fail["tail"])
+                        self.assertEqual((status, fail["check"]),
+                                         (2, "not_a_journal") if cut < 4 else (1, "malformed_header"))
+                        continue
+                    self.assertEqual(status, 1, res)
+                    unit = next(u for u in w.units if u[0] < cut < u[1])
+                    prev_seq = max([0] + [u[3] for u in w.units if u[1] <= unit[0]])
+                    self.assertTrue(fail["tail"], res)
+                    self.assertEqual(fail["check"], "unsealed_tail")
+                    self.assertEqual((fail["unitStart"], res["validEnd"]), (unit[0], unit[0]))
+                    self.assertEqual(fail["sequence"], prev_seq)
+                    self.assertEqual(res["lastSequence"], prev_seq)
+
+    def test_previous_link_prefix_flip_is_damage(self):
+        # A flipped bit in the magic, size or tag of the link frame just before
+        # the final unit: the final unit is whole and self-consistent, so the
+        # failing unit was acknowledged (section 5.1 rule 2 (b)).
+        for w in (self.w, build_small_data_end(self.key), build_seal_seal(self.key)):
+            data = w.bytes()
+            prev = w.units[-2]
+            link = prev[1] - (72 if prev[2] == "seal" else 196)
+            for pos in range(link, link + 12):
+                for bit in range(8):
+                    res = self.check_fail(flip(data, pos, bit), "malformed_frame", tail=False,
+                                          unit_start=prev[0])
+                    self.assertEqual(res["failure"]["offset"], link)
 
     def test_flip_in_earlier_unit_is_damage(self):
-        start, end, _, _ = self.w.units[0]
-        data = flip(self.data, start + 20, 3)  # inside the first data block
-        res, status = jv.verify_bytes(data, self.pub)
-        self.assertEqual(status, 1)
-        self.assertFalse(res["failure"]["tail"])
-        self.assertEqual(res["failure"]["check"], "block_checksum")
-        self.assertEqual(res["failure"]["offset"], start)
+        start = self.w.units[0][0]
+        res = self.check_fail(flip(self.data, start + 20, 3), "chain_mismatch", tail=False,
+                              unit_start=start)
+        self.assertEqual(res["failure"]["offset"], self.w.units[0][1] - 72)  # the seal
         self.assertEqual(res["failure"]["sequence"], 0)
+        self.assertIn("damage: the unit's structure leads to a link frame", res["failure"]["message"])
+        # A flip in the first seal's magic: rule (a) does not apply, rule (b) does.
+        res = self.check_fail(flip(self.data, self.w.units[0][1] - 72, 0), "malformed_frame", tail=False)
+        self.assertIn("self-consistent unit starting at %d" % self.w.units[-1][0], res["failure"]["message"])
 
     def test_flip_in_final_unit_is_tail(self):
         start = self.w.units[-1][0]
-        res, status = jv.verify_bytes(flip(self.data, start + 100, 0), self.pub)
-        self.assertEqual(status, 1)
-        self.assertTrue(res["failure"]["tail"])
-        self.assertEqual(res["failure"]["check"], "chain")
+        res = self.check_fail(flip(self.data, start + 100, 0), "chain_mismatch", tail=True, unit_start=start)
         self.assertEqual(res["failure"]["sequence"], 7)
+        self.assertEqual(res["lastSequence"], 7)
+        self.assertEqual(res["head"], self.data[self.w.units[-2][1] - 32:self.w.units[-2][1]].hex())
+
+    def test_rule_a_structure_leads_past_the_failing_unit(self):
+        # The failing unit's chain is wrong, and the next commit is torn (no
+        # self-consistent later unit): its structure proves a later write.
+        w = Writer().unit([b"a" * 50]).unit([b"b" * 50]).unit([b"c" * 50])
+        data = w.bytes()
+        s1 = w.units[1][0]
+        torn = flip(data, s1 + 30, 2)[:w.units[2][0] + 40]
+        self.check_fail(torn, "chain_mismatch", tail=False, unit_start=s1)
+        # Only the unit's own bytes, or its seal cut: a tail.
+        self.check_fail(torn[:w.units[2][0]], "chain_mismatch", tail=True, unit_start=s1)
+        self.check_fail(torn[:w.units[2][0] - 1], "unsealed_tail", tail=True, unit_start=s1)
+        # A checkpoint with a wrong chain followed by a torn unit.
+        w = Writer().unit([b"a"]).checkpoint(self.key).unit([b"b" * 50])
+        c = w.units[1][0]
+        data = flip(w.bytes(), c + 120, 0)
+        self.check_fail(data[:w.units[2][0] + 30], "chain_mismatch", tail=False, unit_start=c)
+        self.check_fail(data[:w.units[2][0]], "chain_mismatch", tail=True, unit_start=c)
 
     def test_zero_filled_tail(self):
-        res, status = jv.verify_bytes(self.data + b"\0" * 4096, self.pub)
-        self.assertEqual(status, 1)
-        self.assertTrue(res["failure"]["tail"])
+        res = self.check_fail(self.data + b"\0" * 4096, "malformed_frame", tail=True, unit_start=len(self.data))
         self.assertEqual(res["failure"]["offset"], len(self.data))
-        self.assertEqual(res["finalUnitStart"], len(self.data))
 
     def test_out_of_order_persisted_final_unit(self):
         # The final unit's seal reached the disk but a page in its data frame did not.
@@ -457,82 +648,135 @@ class TestDamage(Base):
         data = bytearray(w.bytes())
         s = w.units[-1][0]
         data[s + 500:s + 1500] = b"\0" * 1000
-        res, status = jv.verify_bytes(bytes(data))
-        self.assertEqual(status, 1)
-        self.assertTrue(res["failure"]["tail"])
-        self.assertEqual(res["finalUnitStart"], s)
+        self.check_fail(bytes(data), "chain_mismatch", tail=True, unit_start=s)
+        # ... or its block header was zeroed: zero is the end mark.
+        data = bytearray(w.bytes())
+        data[s + 15:s + 19] = b"\0" * 4
+        self.check_fail(bytes(data), "malformed_frame", tail=True, unit_start=s)
 
-    def test_final_link_plausibility(self):
-        # A final seal whose unitStart names an earlier unit boundary: the link
-        # before that boundary does not end at firstSequence - 1, so step 1
-        # rejects it and the backward search gives the real final unit start.
-        w = Writer().unit([b"a"]).unit([b"b"])
-        w.unit([b"c"], unit_start=w.units[1][0])
-        res, status = jv.verify_bytes(w.bytes())
-        self.assertEqual(status, 1)
-        self.assertEqual(res["failure"]["check"], "unit_start")
-        self.assertTrue(res["failure"]["tail"])
-        self.assertEqual(res["finalUnitStart"], w.units[2][0])
-        # unitStart at the end of the header needs firstSequence == 1.
-        w = Writer().unit([b"a"]).unit([b"b"], unit_start=54)
-        self.assertEqual(w.header_end, 54)
-        res, status = jv.verify_bytes(w.bytes())
-        self.assertEqual(res["finalUnitStart"], w.units[1][0])
-        self.assertTrue(res["failure"]["tail"])
-        # A single unit: F is the end of the header.
-        w = Writer().unit([b"a"])
-        res, status = jv.verify_bytes(w.bytes())
-        self.assertEqual((status, res["finalUnitStart"]), (0, w.header_end))
+    def test_inserted_foreign_frame_is_damage(self):
+        w = build_seal_seal(self.key)
+        data = w.bytes()
+        foreign = struct.pack("<II", 0x184D2A50, 5) + b"hello"
+        for i, unit in enumerate(w.units[:-1]):
+            at = unit[1]
+            bad = data[:at] + foreign + data[at:]
+            if i == len(w.units) - 2:
+                continue  # just before the final unit: see TestSpecProblems
+            self.check_fail(bad, "malformed_frame", tail=False, unit_start=at)
+        # A foreign frame after the end is a tail.
+        self.check_fail(data + foreign, "malformed_frame", tail=True, unit_start=len(data))
+        # Inside the final unit: a tail.
+        s = w.units[-1][0]
+        self.check_fail(data[:s + 15] + foreign + data[s + 15:], "malformed_frame", tail=True, unit_start=s)
 
-    def test_bad_signature(self):
-        w = Writer().unit([b"a"]).checkpoint(self.key, bad_signature=True).unit([b"b"])
-        res, status = jv.verify_bytes(w.bytes(), self.pub)
+    def test_removed_bytes_found_by_lz4_magic(self):
+        # One byte removed inside the first unit: every later seal's unitStart
+        # is stale, the nearest LZ4 magic still finds the final unit.
+        w = Writer().unit([b"a" * 40]).unit([b"b" * 40]).unit([b"c" * 40])
+        data = w.bytes()
+        s0 = w.units[0][0]
+        bad = data[:s0 + 30] + data[s0 + 31:]
+        res, status = jv.verify_bytes(bad)
         self.assertEqual(status, 1)
-        self.assertEqual(res["failure"]["check"], "bad_signature")
-        self.assertEqual(res["failure"]["offset"], w.units[1][0])
-        self.assertFalse(res["failure"]["tail"])
-        # Without the key (or with another key) it is only "not checked".
-        res, status = jv.verify_bytes(w.bytes(), raw_public(self.other))
-        self.assertEqual(status, 0)
-        self.assertEqual(res["checkpointsVerified"], 0)
+        self.assertFalse(res["failure"]["tail"], res)
+        u, c = jv.later_consistent_unit(io.BytesIO(bad), len(bad), s0)
+        self.assertEqual((u, c), (w.units[2][0] - 1, w.units[2][1] - 73))
 
-    def test_semantic_checks(self):
-        t0 = 1_700_000_000_000
+    def test_semantic_checks_are_damage_even_in_the_final_unit(self):
+        other = Ed25519PrivateKey.generate()
         cases = [
-            (Writer().unit([b"a"]).unit([b"b"], first_sequence=3), "first_sequence"),
-            (Writer().unit([b"a"]).unit([b"b", b"c"], count=1), "count"),
-            (Writer().unit([b"a"], unit_start=0), "unit_start"),
-            (Writer().unit([b"a"]).unit([b"b"], committed_at=t0 - 1), "time_order"),
-            (Writer().unit([b"a"]).checkpoint(self.key, signed_at=t0 - 5), "time_order"),
-            (Writer(version=0), "bad_version"),
-            (Writer().unit([b"a"], blocks=[stored(b"a\nb")]), "content_size_mismatch"),
+            (Writer().unit([b"a"]).unit([b"b"], first_sequence=3), "sequence_gap"),
+            (Writer().unit([b"a"]).unit([b"b", b"c"], count=1), "count_mismatch"),
+            (Writer().unit([b"a"], count=0), "count_mismatch"),
+            (Writer().unit([b"a"], unit_start=0), "offset_mismatch"),
+            (Writer().unit([b"a"]).unit([b"b"], committed_at=T0 - 1), "time_reversed"),
+            (Writer().unit([b"a"], committed_at=T0 - 1), "time_reversed"),
+            (Writer().unit([b"a"]).checkpoint(self.key, signed_at=T0 - 5), "time_reversed"),
+            (Writer().unit([b"a"]).checkpoint(self.key, sequence=0), "sequence_gap"),
+            (Writer().unit([b"a"]).checkpoint(self.key, attested=b"\0" * 32), "attestation_mismatch"),
+            (Writer().unit([b"a"]).checkpoint(self.key, unit_start=5), "offset_mismatch"),
+            (Writer().unit([b"a"]).checkpoint(self.key, bad_signature=True), "bad_signature"),
+            (Writer().unit([b"a"], blocks=[stored(b"a\nb")], content_size=3), "malformed_content"),
+            (Writer().unit([b"a"], content_size=3), "decompression_failed"),
+            (Writer().unit([b"ab"], blocks=[compressed(bytes([0x11]) + b"a\x05\x00" + bytes([0x10]) + b"\n")]),
+             "decompression_failed"),
+            (Writer().unit([b"abcdef"], blocks=[compressed(bytes([0x00])), stored(b"abcdef\n")]),
+             "decompression_failed"),  # a compressed block with no output
+            (Writer().unit([SHORT_TAIL_CONTENT[:-1]], blocks=[compressed(SHORT_TAIL_BLOCK)]),
+             "decompression_failed"),  # end-of-block condition: 4 final literals
         ]
         for w, check in cases:
-            res, status = jv.verify_bytes(w.bytes(), self.pub)
-            self.assertEqual((status, res["failure"]["check"]), (1, check), res)
+            with self.subTest(check=check):
+                self.check_fail(w.bytes(), check, tail=False, unit_start=w.units[-1][0])
+        # A wrong HC byte in an otherwise well-formed, chained frame.
+        w = Writer().unit([b"a"])
+        frame = bytearray(lz4_frame(2, [stored(b"a\n")]))
+        frame[14] ^= 0xFF
+        w.raw_unit(bytes(frame), 1)
+        self.check_fail(w.bytes(), "checksum_mismatch", tail=False, unit_start=w.units[-1][0])
 
-    def test_frame_kinds(self):
+    def test_rule_1_after_the_chain_matched(self):
+        # A final unit whose chain matches but whose seal names a wrong
+        # unitStart, with the data frame more than 1 MiB before the seal: no
+        # rule 2 search finds it, rule 1 alone makes it damage.
+        big = b"r" * (1100 * 1024)
+        blocks = [stored(big[i:i + 65536]) for i in range(0, len(big), 65536)] + [stored(b"\n")]
+        w = Writer().unit([b"a"]).unit([big], blocks=blocks, unit_start=7)
+        self.check_fail(w.bytes(), "offset_mismatch", tail=False, unit_start=w.units[-1][0])
+
+    def test_rule_2b_needs_u_at_or_after_p(self):
+        # A forged seal after junk that closes a self-consistent "unit" starting
+        # before p (at the last verified unit): it proves nothing about p.
+        w = Writer().unit([b"a"]).unit([b"b"])
+        u = w.units[1][0]
+        junk = b"\x01\x02\x03\x04junk"
+        body = SKIP + struct.pack("<I", 64) + b"DMJS" + struct.pack("<QQIq", u, 2, 1, T0 + 5000)
+        prev = w.bytes()[u - 32:u]
+        data = w.bytes() + junk
+        data += body + hashlib.sha256(prev + data[u:] + body).digest()
+        self.assertEqual(jv.later_consistent_unit(io.BytesIO(data), len(data), u), (u, len(w.bytes()) + len(junk)))
+        self.check_fail(data, "malformed_frame", tail=True, unit_start=len(w.bytes()))
+
+    def test_old_layout_is_malformed(self):
+        # The FLG 0x78 layout (block checksums) of the first draft is gone.
+        w = Writer().unit([b"a"])
+        frame = lz4_frame(2, [stored(b"a\n")], flg=0x78, block_checksums=True)
+        w.raw_unit(frame, 1)
+        # A whole, chained unit: the file proves it was written (rule 2 (b), u = p).
+        self.check_fail(w.bytes(), "malformed_frame", tail=False, unit_start=w.units[-1][0])
+        for flg in (0x60, 0x48, 0x6C, 0x69, 0x78):
+            self.check_fail(Writer().unit([b"a"], flg=flg).bytes(), "malformed_frame")
+
+    def test_frame_structure(self):
         w = Writer().unit([b"a"])
         base = w.bytes()
-        seal = base[-72:]
+        p = len(base)
+        good = lz4_frame(2, [stored(b"a\n")])
         cases = [
-            (base + seal, "malformed_frame"),                              # seal without data
-            (base + base[:w.header_end], "malformed_frame"),               # second header
-            (base + struct.pack("<II", 0x184D2A50, 4) + b"abcd", "unknown_frame"),
-            (base + SKIP + struct.pack("<I", 4) + b"XXXX", "unknown_frame"),
-            (base + SKIP + struct.pack("<I", 64) + b"DMJC" + b"\0" * 60, "malformed_frame"),
+            (base + good[:4] + b"\x68\x30" + good[6:], "malformed_frame"),        # BD
+            (base + lz4_frame(0, [stored(b"a\n")]), "malformed_frame"),             # content size 0
+            (base + lz4_frame(64 * 2 ** 20 + 1, [stored(b"a\n")]), "malformed_frame"),
+            (base + lz4_frame(70000, [stored(b"a" * 65537)]), "malformed_frame"),   # block > 64 KiB
+            (base + good[:15] + struct.pack("<I", 0x80000000) + good[15:], "malformed_frame"),  # length 0
+            (base + good + SKIP + struct.pack("<I", 64) + b"DMJC" + b"\0" * 60, "malformed_frame"),
+            (base + good + struct.pack("<II", 0x184D2A5D, 188) + b"DMJC" + b"\0" * 184, "malformed_frame"),
+            (base + good + b"\0" * 71, "unsealed_tail"),
+            (base + good[:10], "unsealed_tail"),
+            (base + base[-72:], "malformed_frame"),                             # seal without data
+            (base + base[:w.header_end], "malformed_frame"),                    # second header
+            (base + struct.pack("<II", 0x184D2A50, 4) + b"abcd", "malformed_frame"),
+            (base + SKIP + struct.pack("<I", 4) + b"XXXX", "malformed_frame"),
+            (base + SKIP + struct.pack("<I", 100) + b"DMJC" + b"\0" * 100, "malformed_frame"),
+            (base + SKIP + struct.pack("<I", 188) + b"DMJC" + b"\0" * 100, "unsealed_tail"),
+            (base + SKIP + b"\xbc\0\0", "unsealed_tail"),
             (base + b"\x01\x02\x03\x04", "malformed_frame"),
+            (base + b"\x04\x22\x4d", "unsealed_tail"),
         ]
         for data, check in cases:
-            res, status = jv.verify_bytes(data)
-            self.assertEqual((status, res["failure"]["check"]), (1, check), res)
-            self.assertEqual(res["failure"]["offset"], len(base))
-            self.assertEqual(res["lastSequence"], 1)
-
-    def test_bad_compressed_block_is_detected_after_checksums(self):
-        w = Writer().unit([b"ab"], blocks=[compressed(bytes([0x11]) + b"a\x05\x00" + bytes([0x10]) + b"\n")])
-        res, status = jv.verify_bytes(w.bytes())
-        self.assertEqual((status, res["failure"]["check"]), (1, "decompress"), res)
+            with self.subTest(data=data[p:p + 16].hex()):
+                res = self.check_fail(data, check, tail=True, unit_start=p)
+                self.assertEqual(res["lastSequence"], 1)
 
 
 # --------------------------------------------------------------------------
@@ -548,34 +792,40 @@ class TestCommandLine(Base):
         self.assertEqual([base64.b64decode(r) for r in res["records"]], self.w.records)
         keys = ["valid", "formatVersion", "journalId", "application", "lastSequence", "head", "units",
                 "seals", "checkpoints", "checkpointsVerified", "lastSignedSequence", "failure",
-                "finalUnitStart", "records"]
+                "validEnd", "records"]
         self.assertEqual(list(res), keys)
+        self.assertEqual(res["validEnd"], len(self.data))
 
     def test_damaged_cli(self):
         path = self.write("bad.dmpj", flip(self.data, self.w.units[0][0] + 30, 1))
         status, res = run_cli(path)
         self.assertEqual(status, 1)
         self.assertFalse(res["valid"])
-        self.assertEqual(set(res["failure"]), {"offset", "sequence", "check", "message", "tail"})
+        self.assertEqual(list(res["failure"]), ["offset", "sequence", "check", "message", "tail", "unitStart"])
+        self.assertEqual((res["failure"]["unitStart"], res["validEnd"]), (self.w.header_end, self.w.header_end))
 
-    def test_newer_version_cli(self):
+    def test_tail_cli(self):
+        path = self.write("tail.dmpj", self.data[:-1])
+        status, res = run_cli(path, "--records")
+        self.assertEqual(status, 1)
+        self.assertTrue(res["failure"]["tail"])
+        self.assertEqual(res["validEnd"], self.w.units[-1][0])
+        self.assertEqual(len(res["records"]), 7)
+
+    def test_exit_2(self):
         w = Writer(version=2).unit([b"a"])
         status, res = run_cli(self.write("v2.dmpj", w.bytes()))
-        self.assertEqual(status, 2)
-        self.assertEqual(res["failure"]["check"], "newer_version")
-        self.assertEqual(res["formatVersion"], 2)
-        # A later version may have a different header size: still "newer".
-        data = bytearray(w.bytes()[:w.header_end])
-        data[4:8] = struct.pack("<I", 400)
-        data += b"\0" * 400
-        status, res = run_cli(self.write("v2b.dmpj", bytes(data)))
-        self.assertEqual((status, res["failure"]["check"]), (2, "newer_version"))
-
-    def test_not_a_journal_and_missing(self):
+        self.assertEqual((status, res["failure"]["check"], res["formatVersion"]), (2, "newer_format_version", 2))
         status, res = run_cli(self.write("text.txt", b"hello, world\n"))
         self.assertEqual((status, res["failure"]["check"]), (2, "not_a_journal"))
         status, res = run_cli(os.path.join(self.tmp, "does-not-exist.dmpj"))
-        self.assertEqual((status, res["failure"]["check"]), (2, "missing_file"))
+        self.assertEqual((status, res["failure"]["check"]), (2, "file_not_found"))
+
+    def test_exit_1_for_header_problems(self):
+        status, res = run_cli(self.write("alg.dmpj", Writer(hash_algorithm=2).bytes()))
+        self.assertEqual((status, res["failure"]["check"]), (1, "unsupported_algorithm"))
+        status, res = run_cli(self.write("cut.dmpj", self.data[:50]))
+        self.assertEqual((status, res["failure"]["check"]), (1, "malformed_header"))
 
     def test_usage(self):
         p = subprocess.run([sys.executable, SCRIPT], capture_output=True, text=True, timeout=60)
@@ -583,7 +833,7 @@ class TestCommandLine(Base):
         path = self.write("ok2.dmpj", self.data)
         badkey = self.write("bad.hex", b"xyz")
         status, res = run_cli(path, "--public-key", badkey)
-        self.assertEqual(status, 2)
+        self.assertEqual((status, res["failure"]["check"]), (2, "usage"))
 
 
 # --------------------------------------------------------------------------
@@ -592,15 +842,17 @@ class TestCommandLine(Base):
 
 class TestSpecProblems(Base):
     @unittest.expectedFailure
-    def test_damaged_previous_link_prefix_is_damage(self):
-        # One flipped bit in the magic of the seal just before the final unit:
-        # the final unit is complete, so the damaged unit was acknowledged and
-        # this is damage.  Section 5.1 as written classifies it as a tail
-        # (recovery would truncate two acknowledged units).
-        prev_link_start = self.w.units[-2][1] - 72
-        res, status = jv.verify_bytes(flip(self.data, prev_link_start, 0), self.pub)
-        self.assertEqual(status, 1)
-        self.assertFalse(res["failure"]["tail"])
+    def test_foreign_frame_just_before_final_unit_is_damage(self):
+        # A frame inserted just before a whole final unit: that unit was written
+        # after the foreign bytes, so they are damage.  Rule 2 (b) takes `prev`
+        # from the 32 bytes before u, which are now the foreign frame's, so no
+        # unit is self-consistent and the spec calls it a tail (recovery would
+        # cut the whole final unit).  Proposed fix: also accept prev = h.
+        w = build_seal_seal(self.key)
+        data = w.bytes()
+        at = w.units[-1][0]
+        bad = data[:at] + struct.pack("<II", 0x184D2A50, 5) + b"hello" + data[at:]
+        self.check_fail(bad, "malformed_frame", tail=False, unit_start=at)
 
 
 if __name__ == "__main__":

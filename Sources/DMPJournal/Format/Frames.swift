@@ -156,7 +156,7 @@ public struct JournalHeader: Sendable, Equatable {
         func fail(_ code: JournalError.Code, _ message: String, offset: Int = 0) -> JournalError {
             JournalError(code, message, path: path, offset: offset, sequence: 0)
         }
-        guard bytes.count >= 8, bytes.u32(0) == Format.metadataMagic else {
+        guard bytes.count >= 4, bytes.u32(0) == Format.metadataMagic else {
             throw fail(.notAJournal, "the file does not start with a journal header (magic 0x184D2A5D)")
         }
         guard bytes.count >= 14 else {

@@ -139,7 +139,8 @@ public final class JournalReader {
                     throw JournalError(.io, error.message, path: self.path, offset: error.offset)
                 }
                 if try TailClassifier.isTail(
-                    failingUnit: error.unitStart, code: error.code, window: self.window, header: self.scanner.header)
+                    failingUnit: error.unitStart, code: error.code, head: self.scanner.head, window: self.window,
+                    header: self.scanner.header)
                 {
                     return false  // unsealed tail: the end, for now
                 }

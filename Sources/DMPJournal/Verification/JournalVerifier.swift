@@ -154,7 +154,8 @@ public struct JournalVerifier: Sendable {
         }
         if let failure = report.failure, failure.code != .badSignature {
             let isTail = try TailClassifier.isTail(
-                failingUnit: failure.unitStart, code: failure.code, window: window, header: scanner.header)
+                failingUnit: failure.unitStart, code: failure.code, head: scanner.head, window: window,
+                header: scanner.header)
             report.failure = VerificationFailure(
                 code: failure.code, offset: failure.offset, sequence: failure.sequence, message: failure.message,
                 isTail: isTail, unitStart: failure.unitStart)

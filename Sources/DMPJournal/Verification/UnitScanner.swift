@@ -284,7 +284,7 @@ enum TailClassifier {
     ///     previous chain value the 32 bytes stored just before that unit.
     /// Otherwise the failure is in the tail.
     static func isTail(
-        failingUnit: Int, code: JournalError.Code, window: FileWindow, header: JournalHeader
+        failingUnit: Int, code: JournalError.Code, head: [UInt8], window: FileWindow, header: JournalHeader
     ) throws(JournalError) -> Bool {
         // Only a failure a crash can cause (the file ends early, a frame is malformed, the chain
         // does not match) may be a tail. A unit whose chain matches but whose fields are wrong
@@ -319,7 +319,8 @@ enum TailClassifier {
             }
             for candidate in candidates {
                 if try self.selfConsistent(
-                    linkStart: candidate.start, length: candidate.length, atOrAfter: p, window: window, header: header)
+                    linkStart: candidate.start, length: candidate.length, atOrAfter: p, head: head, window: window,
+                    header: header)
                 {
                     return false
                 }
@@ -362,42 +363,53 @@ enum TailClassifier {
     }
 
     /// Whether the link frame at `linkStart` closes a unit that starts at or after `minimum` and
-    /// whose chain value matches its bytes, given the chain value stored just before the unit.
+    /// whose chain value matches its bytes.
     ///
     /// A checkpoint is a unit on its own. A seal's unit starts where its `unitStart` field says,
-    /// or, if bytes were inserted or removed before it, at one of the nearest LZ4 frame magics
-    /// before it.
+    /// or, if bytes were inserted or removed before it, at an LZ4 frame magic whose data-frame
+    /// structure ends exactly at the seal. The previous chain value is the 32 bytes stored just
+    /// before the unit, or `head` (the chain value after the last unit that verified).
     private static func selfConsistent(
-        linkStart: Int, length: Int, atOrAfter minimum: Int, window: FileWindow, header: JournalHeader
+        linkStart: Int, length: Int, atOrAfter minimum: Int, head: [UInt8], window: FileWindow,
+        header: JournalHeader
     ) throws(JournalError) -> Bool {
         let link = try window.readDetached(at: linkStart, count: length)
         var starts: [Int] = []
         if length == Format.checkpointFrame {
             starts = [linkStart]
         } else {
-            starts.append(Int(clamping: link.withUnsafeBytes { $0.u64(12) }))
-            let from = max(minimum, linkStart - (1 << 20))
-            let before = try window.readDetached(at: from, count: linkStart - from)
-            var i = before.count - 4
-            while i >= 0 && starts.count < 5 {
-                if before[i] == 0x04 && before[i + 1] == 0x22 && before[i + 2] == 0x4D && before[i + 3] == 0x18 {
-                    starts.append(from + i)
+            let field = Int(clamping: link.withUnsafeBytes { $0.u64(12) })
+            starts.append(field)
+            let from = max(minimum, linkStart - Format.maxContentSize - (1 << 20))
+            var end = linkStart
+            while end > from {
+                let chunkStart = max(from, end - (1 << 20))
+                let chunk = try window.readDetached(at: chunkStart, count: min(end + 3, linkStart) - chunkStart)
+                var i = chunk.count - 4
+                while i >= 0 {
+                    if chunk[i] == 0x04 && chunk[i + 1] == 0x22 && chunk[i + 2] == 0x4D && chunk[i + 3] == 0x18,
+                        chunkStart + i != field, try self.structuralEnd(of: chunkStart + i, window: window) == linkStart + length
+                    {
+                        starts.append(chunkStart + i)
+                    }
+                    i -= 1
                 }
-                i -= 1
+                end = chunkStart
             }
         }
         for unitStart in starts {
             guard unitStart >= minimum, unitStart <= linkStart, unitStart >= header.frameLength else { continue }
-            let previous: [UInt8]
-            if unitStart == header.frameLength {
-                previous = header.genesis.bytes
-            } else {
-                guard unitStart - 32 >= header.frameLength else { continue }
-                previous = try window.readDetached(at: unitStart - 32, count: 32)
-            }
             let unit = try window.readDetached(at: unitStart, count: linkStart + length - 32 - unitStart)
-            let chain = unit.withUnsafeBytes { chainValue(previous: previous, $0) }
-            if chain.elementsEqual(link[(length - 32)...]) { return true }
+            var previousValues = [head]
+            if unitStart - 32 >= header.frameLength {
+                previousValues.append(try window.readDetached(at: unitStart - 32, count: 32))
+            } else if unitStart == header.frameLength {
+                previousValues.append(header.genesis.bytes)
+            }
+            for previous in previousValues {
+                let chain = unit.withUnsafeBytes { chainValue(previous: previous, $0) }
+                if chain.elementsEqual(link[(length - 32)...]) { return true }
+            }
         }
         return false
     }

@@ -174,7 +174,8 @@ public final class JournalWriter: Sendable {
                 throw JournalError(.io, scanFailure.message, path: path, offset: scanFailure.offset)
             }
             let isTail = try TailClassifier.isTail(
-                failingUnit: scanFailure.unitStart, code: scanFailure.code, window: window, header: scanner.header)
+                failingUnit: scanFailure.unitStart, code: scanFailure.code, head: scanner.head, window: window,
+                header: scanner.header)
             let failure = VerificationFailure(
                 code: scanFailure.code, offset: scanFailure.offset, sequence: scanner.lastSequence,
                 message: scanFailure.message, isTail: isTail, unitStart: scanFailure.unitStart)
