@@ -10,29 +10,30 @@ Usage:
 
 Prints one JSON object on stdout.  Exit status: 0 valid; 1 any verification
 failure (a tail or damage, malformed_header and unsupported_algorithm included);
-2 usage error, file_not_found, not_a_journal or newer_format_version.
+2 not_a_journal, newer_format_version, or a command-line error.
 
-failure.check is one of: file_not_found, not_a_journal, newer_format_version,
-malformed_header, unsupported_algorithm, unsealed_tail, malformed_frame,
-chain_mismatch, checksum_mismatch, decompression_failed, malformed_content,
-count_mismatch, sequence_gap, offset_mismatch, time_reversed,
-attestation_mismatch, bad_signature (and "usage" for a bad command line).
+failure.check is always one of the names of the specification's table of
+failure names (section 5), for the check the table gives: not_a_journal,
+newer_format_version, malformed_header, unsupported_algorithm, unsealed_tail,
+malformed_frame, chain_mismatch, checksum_mismatch, decompression_failed,
+malformed_content, count_mismatch, sequence_gap, offset_mismatch,
+time_reversed, attestation_mismatch, bad_signature.  failure.tail is the
+section 5.1 classification; failure.unitStart is the normative location (the
+start p of the unit in which the failure lies).
 
-Choices made where the specification is silent or leaves room:
-  * A file shorter than 4 bytes fails the magic check: not_a_journal.
-  * Every header failure other than not_a_journal, newer_format_version and
-    unsupported_algorithm (a cut header, a bad size, a genesis mismatch, version
-    0, appLength, UTF-8) is malformed_header; a header failure is never a tail;
-    failure.unitStart and validEnd are 0 for it.
+A command-line problem is not a verification failure: the object then has
+"failure": null and "error": {"name": "usage" | "file_not_found" |
+"cannot_open", "message": ...}, exit status 2.
+
+Choices made where the specification leaves room:
+  * A header failure is never a tail; failure.unitStart and validEnd are 0
+    for it.
   * failure.offset is the start of the frame being checked when the check
     failed: the header (0), the data frame (structure, content), the seal
     (seal shape, chain, seal fields), the checkpoint, or the unknown frame.
     A file that ends inside a frame names the start of that frame.
-  * The content-size and block-output-size checks of section 3 are reported as
-    decompression_failed; malformed_content is only "does not end with 0x0A".
-  * A checkpoint whose sequence is not lastSequence is a sequence_gap.
-  * Section 5.1 (a): the link frame a data frame's structure leads to must be
-    a seal; for a checkpoint at p, the checkpoint frame itself is the link.
+  * Section 5.1 (b): a seal's unitStart field is a candidate u when
+    p <= unitStart <= offset(F), the bound the specification gives.
 """
 
 import argparse
@@ -79,11 +80,15 @@ LZ4_DESCRIPTOR_LEN = 15   # magic, FLG, BD, content size, HC
 LZ4_BLOCK_MAX = {0x40: 64 * 1024, 0x50: 256 * 1024, 0x60: 1024 * 1024, 0x70: 4 * 1024 * 1024}
 MAX_CONTENT_SIZE = 64 * 1024 * 1024
 
-# Section 5.1 (b): how far before a seal LZ4 magics are looked for, and how many.
-NEAR_MAGIC_WINDOW = 1024 * 1024
-NEAR_MAGIC_COUNT = 4
-
 EXIT_VALID, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+# The table of failure names (section 5).
+FAILURE_NAMES = (
+    "not_a_journal", "newer_format_version", "malformed_header", "unsupported_algorithm",
+    "unsealed_tail", "malformed_frame", "chain_mismatch", "checksum_mismatch",
+    "decompression_failed", "malformed_content", "count_mismatch", "sequence_gap",
+    "offset_mismatch", "time_reversed", "attestation_mismatch", "bad_signature",
+)
 
 # Failures a crash can cause (section 5.1 step 1); all others are damage.
 CRASH_CHECKS = frozenset(("unsealed_tail", "malformed_frame", "chain_mismatch"))
@@ -248,6 +253,8 @@ class Failure(Exception):
     """A failed check: `check` is one of the names listed in the module doc."""
 
     def __init__(self, check, message, offset, exit_code=EXIT_FAILED):
+        if check not in FAILURE_NAMES:
+            raise ValueError("not a failure name of the specification: %r" % check)
         super().__init__(message)
         self.check = check
         self.message = message
@@ -279,17 +286,23 @@ def _pread(f, offset, n):
     return f.read(n)
 
 
-def _sha256_range(f, prefix, a, b, chunk=1 << 20):
+def _sha256_range(f, prefix, a, b):
     """SHA256(prefix || file[a ..< b])."""
-    h = hashlib.sha256(prefix)
+    return _sha256_ranges(f, [prefix], a, b)[0]
+
+
+def _sha256_ranges(f, prefixes, a, b, chunk=1 << 20):
+    """[SHA256(prefix || file[a ..< b]) for each prefix], reading the range once."""
+    hs = [hashlib.sha256(x) for x in prefixes]
     pos = a
     while pos < b:
         data = _pread(f, pos, min(chunk, b - pos))
         if not data:
-            break  # the file shrank: the digest cannot match
-        h.update(data)
+            break  # the file shrank: the digests cannot match
+        for x in hs:
+            x.update(data)
         pos += len(data)
-    return h.digest()
+    return [x.digest() for x in hs]
 
 
 # ---- Header (section 2.1, section 5 step 1) ----------------------------------
@@ -474,6 +487,12 @@ def _verify_data_unit(f, size, p, h, last_seq, last_time, want_records):
     return s + SEAL_LEN, chain, count, committed_at, content
 
 
+def checkpoint_message(journal_id, sequence, attested, signed_at, key_id):
+    """The 121-byte message a checkpoint signs (section 2.3)."""
+    return (CHECKPOINT_MESSAGE_PREFIX + bytes(journal_id) + struct.pack("<Q", sequence) + bytes(attested)
+            + struct.pack("<q", signed_at) + bytes(key_id))
+
+
 def _verify_checkpoint(f, size, p, h, last_seq, last_time, journal_id, public_key, key_id):
     """A checkpoint unit (its magic and tag are known).  Returns (chain,
     sequence, signed_at, verified with the key)."""
@@ -504,8 +523,7 @@ def _verify_checkpoint(f, size, p, h, last_seq, last_time, journal_id, public_ke
                       % (signed_at, last_time), p)
     verified = False
     if public_key is not None and kid == key_id:
-        message = (CHECKPOINT_MESSAGE_PREFIX + journal_id + struct.pack("<Q", sequence) + attested
-                   + struct.pack("<q", signed_at) + kid)
+        message = checkpoint_message(journal_id, sequence, attested, signed_at, kid)
         from cryptography.exceptions import InvalidSignature
         try:
             public_key.verify(signature, message)
@@ -517,96 +535,152 @@ def _verify_checkpoint(f, size, p, h, last_seq, last_time, journal_id, public_ke
 
 # ---- Section 5.1: unsealed tail versus damage ------------------------------------
 
+def _data_walk_end(f, size, m):
+    """The structure walk of rule 2 (a) for a data frame at m (its magic is
+    known): the offset just after its end mark if the frame passes the
+    structure checks of step 3.1, else None.  The caller checks the seal
+    prefix that must follow."""
+    try:
+        s, _, _ = _data_structure(f, size, m)
+    except Failure:
+        return None
+    return s
+
+
 def _structural_link_end(f, size, p):
-    """Rule 2 (a): the end of the well-formed link frame that the structure of
-    the unit at p leads to, or None.  A data frame leads, through its block
-    headers, to the seal that must follow it; a checkpoint is its own link."""
+    """Rule 2 (a): the end of the link frame that the structure of the unit at
+    p leads to, or None: a data frame passing the structure checks followed by
+    the 12-byte seal prefix (the seal's end), or the 12-byte checkpoint prefix
+    at p (the checkpoint's end).  The caller checks that it ends before EOF."""
     head = _pread(f, p, 12)
     if head[:4] == LZ4_MAGIC_BYTES:
-        try:
-            s, _, _ = _data_structure(f, size, p)
-        except Failure:
-            return None
-        if s + SEAL_LEN <= size and _pread(f, s, 12) == SEAL_PREFIX:
+        s = _data_walk_end(f, size, p)
+        if s is not None and _pread(f, s, 12) == SEAL_PREFIX:
             return s + SEAL_LEN
         return None
-    if head == CKPT_PREFIX and p + CKPT_LEN <= size:
+    if head == CKPT_PREFIX:
         return p + CKPT_LEN
     return None
+
+
+def _backward_find(f, lo, hi, needle, chunk_size=1 << 20):
+    """Offsets c with lo <= c < hi where `needle` starts (it may extend past
+    hi), nearest hi first."""
+    n = len(needle)
+    end = hi
+    while end > lo:
+        start = max(lo, end - chunk_size)
+        buf = _pread(f, start, end - start + n - 1)
+        k = end - start
+        while True:
+            j = buf.rfind(needle, 0, k + n - 1)  # occurrences starting before k
+            if j < 0:
+                break
+            yield start + j
+            k = j
+        end = start
 
 
 def _backward_links(f, size, lo, chunk_size=1 << 20):
     """Offsets c >= lo of well-formed link frame prefixes whose whole frame
     lies in the file, nearest the end of the file first; yields (c, prefix)."""
-    end = size - SEAL_LEN + 1  # candidate starts are < end (a seal is the shortest link)
-    while end > lo:
-        start = max(lo, end - chunk_size)
-        buf = _pread(f, start, end - start + 11)  # + 11: a prefix starting before `end`
-        k = end - start
+    # candidate starts are < size - 72 + 1 (a seal is the shortest link)
+    for c in _backward_find(f, lo, size - SEAL_LEN + 1, SKIPPABLE_MAGIC_BYTES, chunk_size):
+        prefix = _pread(f, c, 12)
+        if prefix in LINK_LEN and c + LINK_LEN[prefix] <= size:
+            yield c, prefix
+
+
+class _MagicIndex:
+    """Rule 2 (b), seals: the offsets m >= p holding an LZ4 frame magic, each
+    with the end of its structure walk, found lazily from the end of the file
+    backwards (each magic is walked once)."""
+
+    def __init__(self, f, size, p, chunk_size):
+        self.f, self.size = f, size
+        self.by_end = {}  # end of the walk (the seal's offset) -> [m, ...]
+        self.scan = _backward_find(f, p, size, LZ4_MAGIC_BYTES, chunk_size)
+        self.done = False
+
+    def _next(self):
+        """Walks the next magic further back; returns (m, walk end) or None
+        when every magic at or after p has been walked."""
+        if self.done:
+            return None
+        for m in self.scan:
+            end = _data_walk_end(self.f, self.size, m)
+            if end is not None:
+                self.by_end.setdefault(end, []).append(m)
+            return m, end
+        self.done = True
+        return None
+
+    def starts(self, c):
+        """Every m >= p whose structure walk ends at c (the seal at c then
+        ends exactly at the end of F), those already walked first."""
+        for m in list(self.by_end.get(c, ())):
+            yield m
         while True:
-            j = buf.rfind(SKIPPABLE_MAGIC_BYTES, 0, k + 3)  # occurrences starting before k
-            if j < 0:
-                break
-            prefix = buf[j:j + 12]
-            if prefix in LINK_LEN and start + j + LINK_LEN[prefix] <= size:
-                yield start + j, prefix
-            k = j
-        end = start
+            nxt = self._next()
+            if nxt is None:
+                return
+            if nxt[1] == c:
+                yield nxt[0]
 
 
-def _near_lz4_magics(f, p, c):
-    """Rule 2 (b): the NEAR_MAGIC_COUNT nearest LZ4 frame magics before the
-    seal at c, at or after p, within NEAR_MAGIC_WINDOW bytes."""
-    lo = max(p, c - NEAR_MAGIC_WINDOW)
-    buf = _pread(f, lo, c - lo)
-    out = []
-    k = len(buf)
-    while len(out) < NEAR_MAGIC_COUNT:
-        j = buf.rfind(LZ4_MAGIC_BYTES, 0, k)
-        if j < 0:
-            break
-        out.append(lo + j)
-        k = j + 3
-    return out
-
-
-def later_consistent_unit(f, size, p, chunk_size=1 << 20):
+def later_consistent_unit(f, size, p, h=None, chunk_size=1 << 20):
     """Rule 2 (b): searching from the end of the file backwards, the first
-    well-formed link frame F that closes a self-consistent unit starting at
-    u >= p.  Returns (u, offset of F) or None."""
+    well-formed link frame F that closes a self-consistent unit starting at u,
+    p <= u <= offset(F).  h: the chain value after the last unit that verified
+    (default: the 32 bytes before p, which it is when p is the end of a
+    verified unit or of the header).  Returns (u, offset of F, "stored" or "h":
+    which `prev` matched) or None."""
+    if h is None:
+        h = _pread(f, p - 32, 32)
+    magics = None
     for c, prefix in _backward_links(f, size, p, chunk_size):
         end = c + LINK_LEN[prefix]
-        if prefix == CKPT_PREFIX:
-            starts = [c]
-        else:
-            starts = []
-            field = _u64(_pread(f, c + 12, 8), 0)
-            if p <= field < c:
-                starts.append(field)
-            for m in _near_lz4_magics(f, p, c):
-                if m not in starts:
-                    starts.append(m)
         stored = _pread(f, end - 32, 32)
-        for u in starts:
-            prev = _pread(f, u - 32, 32)
-            if _sha256_range(f, prev, u, end - 32) == stored:
-                return u, c
+        if prefix == CKPT_PREFIX:
+            candidates = iter((c,))
+        else:
+            field = _u64(_pread(f, c + 12, 8), 0)
+            if magics is None:
+                magics = _MagicIndex(f, size, p, chunk_size)
+            candidates = magics.starts(c)
+            if p <= field <= c:
+                candidates = _chain_first(field, candidates)
+        for u in candidates:
+            before = _pread(f, u - 32, 32)  # h0 when u is the end of the header
+            prevs = [h] if before == h else [before, h]
+            for prev, digest in zip(prevs, _sha256_ranges(f, prevs, u, end - 32)):
+                if digest == stored:
+                    return u, c, ("h" if prev == h else "stored")
     return None
 
 
-def classify(f, size, p, check):
-    """Section 5.1 for a failure `check` in the unit at p (after the header).
-    Returns (tail, reason)."""
+def _chain_first(first, rest):
+    yield first
+    for x in rest:
+        if x != first:
+            yield x
+
+
+def classify(f, size, p, h, check):
+    """Section 5.1 for a failure `check` in the unit at p (after the header);
+    h is the chain value after the last unit that verified.  Returns (tail,
+    reason)."""
     if check not in CRASH_CHECKS:
         return False, "damage: the failure was found after the unit's chain matched"
     end = _structural_link_end(f, size, p)
     if end is not None and end < size:
         return False, ("damage: the unit's structure leads to a link frame that ends at %d,"
                        " before the end of the file" % end)
-    later = later_consistent_unit(f, size, p)
+    later = later_consistent_unit(f, size, p, h)
     if later is not None:
         return False, ("damage: the link frame at %d closes a self-consistent unit starting at %d"
-                       % (later[1], later[0]))
+                       " (prev = %s)" % (later[1], later[0],
+                                         "h" if later[2] == "h" else "the 32 bytes before it"))
     return True, "unsealed or cut tail: bytes from %d on were never acknowledged" % p
 
 
@@ -713,7 +787,7 @@ def verify(f, size=None, public_key_bytes=None, want_records=False):
             res["units"] += 1
             p = end
     except Failure as fail:
-        tail, reason = classify(f, size, p, fail.check)
+        tail, reason = classify(f, size, p, h, fail.check)
         res["failure"] = _failure_dict(fail.check, fail.message + "; " + reason, fail.offset,
                                        last_seq, tail, p)
         res["lastSequence"] = last_seq
@@ -737,9 +811,10 @@ def verify_bytes(data, public_key_bytes=None, want_records=False):
 # Command line
 # --------------------------------------------------------------------------
 
-def _usage_result(check, message):
+def _usage_result(name, message):
+    """A command-line problem (not a verification failure)."""
     res = _empty_result()
-    res["failure"] = _failure_dict(check, message, 0, 0, False, 0)
+    res["error"] = {"name": name, "message": message}
     return res
 
 
@@ -779,7 +854,7 @@ def main(argv=None):
         print(json.dumps(_usage_result("file_not_found", "no such file: %s" % args.journal)))
         return EXIT_USAGE
     except OSError as e:
-        print(json.dumps(_usage_result("file_not_found", "cannot open %s: %s" % (args.journal, e))))
+        print(json.dumps(_usage_result("cannot_open", "cannot open %s: %s" % (args.journal, e))))
         return EXIT_USAGE
     with f:
         size = os.fstat(f.fileno()).st_size

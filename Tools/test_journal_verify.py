@@ -13,6 +13,7 @@ import io
 import json
 import os
 import random
+import re
 import shutil
 import struct
 import subprocess
@@ -162,6 +163,9 @@ LONGLIT_BLOCK = bytes([0xF0, 255, 30]) + LONGLIT_DATA
 # Well-formed except for the LZ4 end-of-block condition (4 final literals).
 SHORT_TAIL_BLOCK = bytes([0x26]) + b"ab\x02\x00" + bytes([0x40]) + b"abc\n"
 SHORT_TAIL_CONTENT = b"ab" * 7 + b"c\n"
+
+# An LZ4 frame magic as record text (no 0x0A).
+LZM_TEXT = LZ4M + b"\x68"
 
 
 def build_small(key):
@@ -316,11 +320,38 @@ class TestBackwardSearch(unittest.TestCase):
         for p in (w.header_end, w.units[2][0], w.units[-1][0], w.units[-1][0] + 1):
             expected = jv.later_consistent_unit(io.BytesIO(data), len(data), p)
             for chunk in (13, 50, 200):
-                self.assertEqual(jv.later_consistent_unit(io.BytesIO(data), len(data), p, chunk), expected)
+                self.assertEqual(jv.later_consistent_unit(io.BytesIO(data), len(data), p, chunk_size=chunk),
+                                 expected)
         f = io.BytesIO(data)
         self.assertEqual(jv.later_consistent_unit(f, len(data), w.header_end),
-                         (w.units[-1][0], w.units[-1][0]))
+                         (w.units[-1][0], w.units[-1][0], "stored"))
         self.assertIsNone(jv.later_consistent_unit(f, len(data), w.units[-1][0] + 1))
+
+    def test_magic_index_against_brute_force(self):
+        # Rule 2 (b): every LZ4 magic at or after p, each with the end of its
+        # structure walk; starts(c) yields exactly the magics whose walk ends at c.
+        rng = random.Random(11)
+        frames = [lz4_frame(2, [stored(b"a\n")]), lz4_frame(300, [stored(b"x" * 150), stored(b"y" * 150)]),
+                  lz4_frame(5, [stored(b"\x04\x22\x4d\x18\n")]), LZ4M + b"\x68\x40", LZ4M]
+        for trial in range(200):
+            parts = []
+            for _ in range(rng.randint(0, 6)):
+                parts.append(bytes(rng.randrange(256) for _ in range(rng.randint(0, 60))))
+                parts.append(rng.choice(frames))
+            parts.append(bytes(rng.randrange(256) for _ in range(rng.randint(0, 60))))
+            data = b"".join(parts)
+            lo = rng.randint(0, 30)
+            f = io.BytesIO(data)
+            walks = {}
+            for m in range(lo, len(data)):
+                if data[m:m + 4] == LZ4M:
+                    walks[m] = jv._data_walk_end(f, len(data), m)
+            ends = set(e for e in walks.values() if e is not None)
+            for chunk in (7, 50, 1 << 20):
+                index = jv._MagicIndex(f, len(data), lo, chunk)
+                for c in sorted(ends | {len(data), 0}, reverse=True):
+                    self.assertEqual(sorted(index.starts(c)), sorted(m for m, e in walks.items() if e == c),
+                                     (trial, chunk, c))
 
 
 # --------------------------------------------------------------------------
@@ -661,9 +692,10 @@ class TestDamage(Base):
         for i, unit in enumerate(w.units[:-1]):
             at = unit[1]
             bad = data[:at] + foreign + data[at:]
+            # Just before the final unit too: that unit chains from h (rule 2 (b), prev = h).
+            res = self.check_fail(bad, "malformed_frame", tail=False, unit_start=at)
             if i == len(w.units) - 2:
-                continue  # just before the final unit: see TestSpecProblems
-            self.check_fail(bad, "malformed_frame", tail=False, unit_start=at)
+                self.assertIn("prev = h", res["failure"]["message"])
         # A foreign frame after the end is a tail.
         self.check_fail(data + foreign, "malformed_frame", tail=True, unit_start=len(data))
         # Inside the final unit: a tail.
@@ -680,8 +712,136 @@ class TestDamage(Base):
         res, status = jv.verify_bytes(bad)
         self.assertEqual(status, 1)
         self.assertFalse(res["failure"]["tail"], res)
-        u, c = jv.later_consistent_unit(io.BytesIO(bad), len(bad), s0)
-        self.assertEqual((u, c), (w.units[2][0] - 1, w.units[2][1] - 73))
+        self.assertEqual(jv.later_consistent_unit(io.BytesIO(bad), len(bad), s0),
+                         (w.units[2][0] - 1, w.units[2][1] - 73, "stored"))
+
+    # ---- Rule 2 (b): a seal's unit start found from an LZ4 frame magic ------------
+
+    def big_unit(self, w, byte, size=1100 * 1024):
+        rec = bytes([byte]) * size
+        content = rec + b"\n"
+        blocks = [stored(content[i:i + 65536]) for i in range(0, len(content), 65536)]
+        return w.unit([rec], blocks=blocks)
+
+    def test_byte_inserted_before_two_large_units_is_damage(self):
+        # One byte inserted into the first unit, followed by two units of
+        # 1.1 MiB each: every later unitStart field is stale, and the final
+        # unit's LZ4 magic lies more than 1 MiB before its seal.
+        w = Writer().unit([b"a" * 40])
+        self.big_unit(w, ord("b"))
+        self.big_unit(w, ord("c"))
+        data = w.bytes()
+        s0 = w.units[0][0]
+        bad = data[:s0 + 30] + b"!" + data[s0 + 30:]
+        res = self.check_fail(bad, "malformed_frame", tail=False, unit_start=s0)
+        self.assertEqual(res["failure"]["offset"], s0)
+        final, seal = w.units[-1][0] + 1, w.units[-1][1] - 72 + 1
+        self.assertGreater(seal - final, 1024 * 1024)
+        self.assertEqual(jv.later_consistent_unit(io.BytesIO(bad), len(bad), s0), (final, seal, "stored"))
+        # The same with the byte removed instead.
+        bad = data[:s0 + 30] + data[s0 + 31:]
+        self.check_fail(bad, "malformed_frame", tail=False, unit_start=s0)
+        # Cut inside the final unit, the damage is still proven by the middle unit.
+        self.check_fail(bad[:-100], "malformed_frame", tail=False, unit_start=s0)
+        # Without the inserted byte, cut inside the final unit: a tail.
+        self.check_fail(data[:-100], "unsealed_tail", tail=True, unit_start=w.units[-1][0])
+
+    def test_lz4_magics_inside_later_records_are_damage(self):
+        # Five LZ4 frame magics inside the records of the final unit (and of the
+        # middle one), between its seal and its real start.
+        magic_rec = b"id " + b" ".join([LZM_TEXT] * 5)
+        w = Writer().unit([b"a" * 40]).unit([magic_rec, b"m"]).unit([b"r1", magic_rec, b"r2", magic_rec])
+        data = w.bytes()
+        self.assertEqual(data[w.units[-1][0]:].count(LZ4M), 11)
+        s0 = w.units[0][0]
+        bad = data[:s0 + 30] + b"!" + data[s0 + 30:]
+        self.check_fail(bad, "malformed_frame", tail=False, unit_start=s0)
+        self.assertEqual(jv.later_consistent_unit(io.BytesIO(bad), len(bad), s0),
+                         (w.units[-1][0] + 1, w.units[-1][1] - 72 + 1, "stored"))
+
+    def test_magic_inside_a_unit_with_the_same_walk_end(self):
+        # A magic inside the final unit's first stored block starts a frame
+        # whose one block runs to the outer frame's end mark: its walk ends at
+        # the same seal, but the unit does not start there; the real start,
+        # further back, is still found.
+        tail_rec = b"tail\n"
+        pad = b"z" * 40
+        inner_desc = bytes([0x68, 0x40]) + struct.pack("<Q", 1)
+        inner_head = LZ4M + inner_desc + bytes([(jv.xxh32(inner_desc) >> 8) & 0xFF])
+        # inner block length: the rest of block A (pad), block B's header and data
+        inner = inner_head + struct.pack("<I", len(pad) + 4 + len(tail_rec))
+        block_a = b"rec " + inner + pad
+        self.assertNotIn(b"\n", block_a)
+        w = Writer().unit([b"a" * 40]).unit([b"b"])
+        w.unit([block_a + b"tail"], blocks=[stored(block_a), stored(tail_rec)])
+        data = w.bytes()
+        fs, seal = w.units[-1][0], w.units[-1][1] - 72
+        m = data.index(inner_head, fs + 4)
+        f = io.BytesIO(data)
+        self.assertEqual((jv._data_walk_end(f, len(data), m), jv._data_walk_end(f, len(data), fs)), (seal, seal))
+        s0 = w.units[0][0]
+        bad = data[:s0 + 30] + b"!" + data[s0 + 30:]
+        self.check_fail(bad, "malformed_frame", tail=False, unit_start=s0)
+        self.assertEqual(jv.later_consistent_unit(io.BytesIO(bad), len(bad), s0), (fs + 1, seal + 1, "stored"))
+
+    def test_frame_inserted_before_the_final_unit_is_damage(self):
+        # A whole LZ4 data frame (no seal) inserted just before the final unit,
+        # and other foreign bytes before a final checkpoint: the final unit
+        # chains from h (prev = h).
+        w = build_seal_seal(self.key)
+        data = w.bytes()
+        at = w.units[-1][0]
+        extra = lz4_frame(2, [stored(b"x\n")])
+        bad = data[:at] + extra + data[at:]
+        res = self.check_fail(bad, "malformed_frame", tail=False, unit_start=at)
+        self.assertEqual(res["failure"]["offset"], at + len(extra))  # where the seal was expected
+        self.assertEqual(jv.later_consistent_unit(io.BytesIO(bad), len(bad), at, data[at - 32:at]),
+                         (at + len(extra), len(bad) - 72, "h"))
+        w = Writer().unit([b"a"]).unit([b"b"]).checkpoint(self.key)
+        data = w.bytes()
+        at = w.units[-1][0]
+        for extra in (b"\0" * 4096, lz4_frame(2, [stored(b"x\n")]), b"\x01\x02\x03\x04"):
+            bad = data[:at] + extra + data[at:]
+            res = self.check_fail(bad, "malformed_frame", tail=False, unit_start=at)
+            self.assertIn("prev = h", res["failure"]["message"])
+        # The same bytes appended after the end: a tail.
+        self.check_fail(data + b"\0" * 4096, "malformed_frame", tail=True, unit_start=len(data))
+
+    def test_rule_2b_seal_candidates_need_the_exact_end(self):
+        # A whole, chained final unit whose seal names a wrong unitStart and
+        # whose data frame is followed by junk before the seal: no walk from a
+        # magic ends at the seal, so the malformed frame at p is a tail.
+        w = Writer().unit([b"a"])
+        p = len(w.bytes())
+        frame = lz4_frame(2, [stored(b"b\n")]) + b"junk"
+        w.raw_unit(frame, 1, unit_start=p + 1)
+        self.check_fail(w.bytes(), "malformed_frame", tail=True, unit_start=p)
+        # The same unit with unitStart = p: the field names it (prev = h).
+        w = Writer().unit([b"a"]).raw_unit(frame, 1)
+        self.check_fail(w.bytes(), "malformed_frame", tail=False, unit_start=p)
+
+    def test_unit_embedded_in_a_torn_final_commit_is_damage(self):
+        # Specification behaviour (see the report): a record may hold bytes that
+        # form a self-consistent checkpoint, chained over the 32 record bytes
+        # before it.  If the commit holding that record is torn, rule 2 (b)
+        # finds the embedded checkpoint and calls the torn commit damage.
+        for attempt in range(1000):
+            before = bytes(range(0x20, 0x40))
+            body = (jv.CKPT_PREFIX + struct.pack("<QQ", 0, 0) + b"\x11" * 32
+                    + struct.pack("<q", T0 + attempt) + b"\x22" * 32 + b"\x33" * 64)
+            fake = body + hashlib.sha256(before + body).digest()
+            if b"\n" not in fake:
+                break
+        rec = b"user text " + before + fake + b" more text"
+        w = Writer().unit([b"a"]).unit([rec])
+        data = w.bytes()
+        s = w.units[-1][0]
+        self.assertEqual(jv.verify_bytes(data)[1], 0)
+        torn = data[:-10]
+        res = self.check_fail(torn, "unsealed_tail", tail=False, unit_start=s)
+        self.assertIn("self-consistent unit starting at %d" % data.index(fake), res["failure"]["message"])
+        # Torn before the embedded bytes: a tail.
+        self.check_fail(data[:data.index(fake) + 100], "unsealed_tail", tail=True, unit_start=s)
 
     def test_semantic_checks_are_damage_even_in_the_final_unit(self):
         other = Ed25519PrivateKey.generate()
@@ -718,9 +878,8 @@ class TestDamage(Base):
 
     def test_rule_1_after_the_chain_matched(self):
         # A final unit whose chain matches but whose seal names a wrong
-        # unitStart, with the data frame more than 1 MiB before the seal: no
-        # rule 2 search finds it, rule 1 alone makes it damage.
-        big = b"r" * (1100 * 1024)
+        # unitStart: rule 1 alone makes it damage.
+        big = b"r" * (200 * 1024)
         blocks = [stored(big[i:i + 65536]) for i in range(0, len(big), 65536)] + [stored(b"\n")]
         w = Writer().unit([b"a"]).unit([big], blocks=blocks, unit_start=7)
         self.check_fail(w.bytes(), "offset_mismatch", tail=False, unit_start=w.units[-1][0])
@@ -735,7 +894,8 @@ class TestDamage(Base):
         prev = w.bytes()[u - 32:u]
         data = w.bytes() + junk
         data += body + hashlib.sha256(prev + data[u:] + body).digest()
-        self.assertEqual(jv.later_consistent_unit(io.BytesIO(data), len(data), u), (u, len(w.bytes()) + len(junk)))
+        self.assertEqual(jv.later_consistent_unit(io.BytesIO(data), len(data), u),
+                         (u, len(w.bytes()) + len(junk), "h"))
         self.check_fail(data, "malformed_frame", tail=True, unit_start=len(w.bytes()))
 
     def test_old_layout_is_malformed(self):
@@ -819,7 +979,7 @@ class TestCommandLine(Base):
         status, res = run_cli(self.write("text.txt", b"hello, world\n"))
         self.assertEqual((status, res["failure"]["check"]), (2, "not_a_journal"))
         status, res = run_cli(os.path.join(self.tmp, "does-not-exist.dmpj"))
-        self.assertEqual((status, res["failure"]["check"]), (2, "file_not_found"))
+        self.assertEqual((status, res["failure"], res["error"]["name"]), (2, None, "file_not_found"))
 
     def test_exit_1_for_header_problems(self):
         status, res = run_cli(self.write("alg.dmpj", Writer(hash_algorithm=2).bytes()))
@@ -833,26 +993,147 @@ class TestCommandLine(Base):
         path = self.write("ok2.dmpj", self.data)
         badkey = self.write("bad.hex", b"xyz")
         status, res = run_cli(path, "--public-key", badkey)
-        self.assertEqual((status, res["failure"]["check"]), (2, "usage"))
+        self.assertEqual((status, res["failure"], res["error"]["name"]), (2, None, "usage"))
+        p = subprocess.run([sys.executable, SCRIPT, path, "--bogus"], capture_output=True, text=True, timeout=60)
+        self.assertEqual((p.returncode, json.loads(p.stdout)["error"]["name"]), (2, "usage"))
 
 
 # --------------------------------------------------------------------------
-# Specification problems (see the report); expected to fail until fixed
+# The specification itself: the failure names and the worked example (section 8)
 # --------------------------------------------------------------------------
 
-class TestSpecProblems(Base):
-    @unittest.expectedFailure
-    def test_foreign_frame_just_before_final_unit_is_damage(self):
-        # A frame inserted just before a whole final unit: that unit was written
-        # after the foreign bytes, so they are damage.  Rule 2 (b) takes `prev`
-        # from the 32 bytes before u, which are now the foreign frame's, so no
-        # unit is self-consistent and the spec calls it a tail (recovery would
-        # cut the whole final unit).  Proposed fix: also accept prev = h.
-        w = build_seal_seal(self.key)
-        data = w.bytes()
-        at = w.units[-1][0]
-        bad = data[:at] + struct.pack("<II", 0x184D2A50, 5) + b"hello" + data[at:]
-        self.check_fail(bad, "malformed_frame", tail=False, unit_start=at)
+SPEC = os.path.join(HERE, os.pardir, "Schemas", "journal-format.md")
+
+
+def read_spec():
+    with open(SPEC, encoding="utf-8") as f:
+        return f.read()
+
+
+def parse_worked_example(text):
+    """The worked example between its markers: (file bytes, field annotations
+    as (offset, bytes, text), the lz4 -dc output, the stated size, the signed
+    message, the head)."""
+    begin, end = "<!-- example:begin -->", "<!-- example:end -->"
+    assert text.count(begin) == 1 and text.count(end) == 1, "the example markers must appear once each"
+    block = text[text.index(begin) + len(begin):text.index(end)]
+    size = int(re.search(r"The whole file is (\d+) bytes", block).group(1))
+    printed = re.search(r"`lz4 -dc` prints `([^`]*)`", block).group(1)
+    printed = printed.encode("utf-8").replace(b"\\n", b"\n")
+    fences = re.findall(r"```\n(.*?)```", block, re.S)
+    assert len(fences) == 2, len(fences)
+    listing, message = fences
+    data = bytearray()
+    fields = []
+    for line in listing.splitlines():
+        if not line.strip() or line.startswith("offset"):
+            continue
+        m = re.match(r"^([0-9a-f]{6})  ((?:[0-9a-f]{2} )*[0-9a-f]{2})(?: {2,}(.*))?$", line)
+        assert m, "cannot parse listing line %r" % line
+        offset, raw = int(m.group(1), 16), bytes.fromhex(m.group(2))
+        assert offset == len(data), "line %r: offset 0x%x, expected 0x%x" % (line, offset, len(data))
+        if m.group(3):
+            fields.append([offset, bytearray(raw), m.group(3)])
+        else:  # a continuation of the previous field
+            fields[-1][1] += raw
+        data += raw
+    head = re.search(r"The head of the journal[^`]*`([0-9a-f]{64})`", block, re.S).group(1)
+    return (bytes(data), [(o, bytes(b), t) for o, b, t in fields], printed, size,
+            bytes.fromhex(message.strip()), bytes.fromhex(head))
+
+
+RFC8032_SECRET = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
+RFC8032_PUBLIC = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
+
+
+class TestSpecification(Base):
+    def test_failure_names_table(self):
+        # Every name the verifier emits is in the table of section 5, and the
+        # table holds nothing the verifier does not know.
+        text = read_spec()
+        table = text[text.index("**Failure names.**"):text.index("### 5.1")]
+        names = re.findall(r"^\| `([a-z_]+)` \|", table, re.M)
+        self.assertEqual(len(names), len(set(names)))
+        self.assertEqual(set(names), set(jv.FAILURE_NAMES))
+        with self.assertRaises(ValueError):
+            jv.Failure("file_not_found", "x", 0)
+        # Every name passed to Failure in the verifier's source is in the table.
+        with open(os.path.join(HERE, "journal_verify.py"), encoding="utf-8") as f:
+            source = f.read()
+        used = set(re.findall(r'Failure\(\s*"([a-z_]+)"', source))
+        self.assertEqual(used, set(names))
+
+    def test_worked_example(self):
+        data, fields, printed, size, message, head = parse_worked_example(read_spec())
+        self.assertEqual(len(data), size)
+        self.assertEqual(len(data), 427)
+        pub = bytes.fromhex(RFC8032_PUBLIC)
+        sk = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(RFC8032_SECRET))
+        self.assertEqual(raw_public(sk), pub)
+        # The verifier accepts it, with the key, and reads the records lz4 -dc prints.
+        res, status = jv.verify_bytes(data, pub, want_records=True)
+        self.assertEqual(status, 0, res)
+        self.assertTrue(res["valid"])
+        self.assertEqual(res["formatVersion"], 1)
+        self.assertEqual(res["journalId"], bytes(range(16)).hex())
+        self.assertEqual(res["application"], "example/1")
+        self.assertEqual((res["lastSequence"], res["units"], res["seals"], res["checkpoints"]), (2, 2, 1, 1))
+        self.assertEqual((res["checkpointsVerified"], res["lastSignedSequence"]), (1, 2))
+        self.assertEqual(res["head"], head.hex())
+        self.assertEqual(res["validEnd"], 427)
+        records = [base64.b64decode(r) for r in res["records"]]
+        self.assertEqual(b"".join(r + b"\n" for r in records), printed)
+        note = b'"note":"the same words, the same words, the same words"}'
+        self.assertEqual(records, [b'{"n":1,' + note, b'{"n":2,' + note])
+        # Without the key: valid, the checkpoint not checked.
+        res, status = jv.verify_bytes(data)
+        self.assertEqual((status, res["checkpointsVerified"], res["lastSignedSequence"]), (0, 0, None))
+        # The signed message, rebuilt from the checkpoint's fields, is the one shown,
+        # and the signature verifies over it.
+        ck = 0xE7
+        self.assertEqual(data[ck:ck + 12], jv.CKPT_PREFIX)
+        rebuilt = jv.checkpoint_message(data[16:32], struct.unpack_from("<Q", data, ck + 20)[0],
+                                        data[ck + 28:ck + 60], struct.unpack_from("<q", data, ck + 60)[0],
+                                        data[ck + 68:ck + 100])
+        self.assertEqual(len(message), 121)
+        self.assertEqual(rebuilt, message)
+        self.assertEqual(data[ck + 68:ck + 100], hashlib.sha256(pub).digest())
+        sk.public_key().verify(data[ck + 100:ck + 164], message)
+        # Ed25519 is deterministic: the RFC 8032 key signs the message to the stored signature.
+        self.assertEqual(sk.sign(message), data[ck + 100:ck + 164])
+        # The head is the checkpoint's chain value, the last 32 bytes.
+        self.assertEqual(data[-32:], head)
+        # The annotations: "name = N" fields hold N (little-endian), and the
+        # two chain values are the formulas they name.
+        checked = 0
+        for offset, raw, text in fields:
+            m = re.search(r"= (\d+)\b(?! *\.\.)", text)
+            if m and "SHA256" not in text:
+                self.assertEqual(int.from_bytes(raw, "little"), int(m.group(1)), (hex(offset), text))
+                checked += 1
+        self.assertGreaterEqual(checked, 14)
+        h0 = hashlib.sha256(b"dmp-journal/v1" + data[:51]).digest()
+        self.assertEqual(data[51:83], h0)
+        self.assertEqual(data[0xC7:0xE7], hashlib.sha256(h0 + data[83:199]).digest())
+        self.assertEqual(head, hashlib.sha256(data[0xC7:0xE7] + data[231:395]).digest())
+        # One compressed block, made by liblz4.
+        self.assertEqual(struct.unpack_from("<I", data, 0x62)[0], 53)
+        # Every flipped bit is detected.
+        for pos in range(len(data)):
+            res, status = jv.verify_bytes(flip(data, pos, pos % 8), pub)
+            self.assertFalse(res["valid"], pos)
+
+    @unittest.skipUnless(HAVE_LZ4, "the lz4 command is not installed")
+    def test_worked_example_with_stock_lz4(self):
+        data, _, printed, _, _, _ = parse_worked_example(read_spec())
+        path = self.write("example.dmpj", data)
+        out = subprocess.run(["lz4", "-dc", path], capture_output=True, timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stdout, printed)
+        status, res = run_cli(path, "--public-key", self.keyfile(bytes.fromhex(RFC8032_PUBLIC), "rfc.hex"),
+                              "--records")
+        self.assertEqual((status, res["checkpointsVerified"]), (0, 1), res)
+        self.assertEqual(b"".join(base64.b64decode(r) + b"\n" for r in res["records"]), out.stdout)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 /// A JSON document, or a timestamp inside one, that was refused: what is wrong and at which byte.
 ///
-/// Every throwing function of ``JSONReader`` and ``TimestampCodec`` throws this error and nothing
+/// Every throwing function of ``JSONReader`` and ``Timestamp`` throws this error and nothing
 /// else; malformed input never traps. Its ``description`` names the byte, for example:
 ///
 /// ```

@@ -64,10 +64,15 @@ package struct JSONReader {
         _ bytes: [UInt8],
         _ body: (inout JSONReader) throws(JSONError) -> Result
     ) throws(JSONError) -> Result {
-        try bytes.withUnsafeBytes { (buffer) throws(JSONError) -> Result in
+        let outcome = bytes.withUnsafeBytes { buffer -> Swift.Result<Result, JSONError> in
             var reader = JSONReader(buffer)
-            return try body(&reader)
+            do throws(JSONError) {
+                return .success(try body(&reader))
+            } catch {
+                return .failure(error)
+            }
         }
+        return try outcome.get()
     }
 
     // MARK: Structure
@@ -197,6 +202,7 @@ package struct JSONReader {
     ///   `nil` for a string with escapes.
     /// - Throws: ``JSONError`` if the next value is not a string or the string is malformed.
     package mutating func readStringBytes() throws(JSONError) -> UnsafeRawBufferPointer? {
+        _ = self.nextNonWhitespace()
         let quote = self.offset
         let start = try self.openString()
         let scan = try self.scanString(from: start)
@@ -218,11 +224,11 @@ package struct JSONReader {
     /// - Throws: ``JSONError`` if the next value is not a string in exactly that form, or names a
     ///   date or time that does not exist.
     package mutating func readTimestamp() throws(JSONError) -> Int64 {
-        let quote = self.offset
         guard let body = try self.readStringBytes() else {
-            throw JSONError(.invalidTimestamp, at: quote, "expected a timestamp YYYY-MM-DDTHH:MM:SS.mmmZ")
+            throw JSONError(.invalidTimestamp, at: self.offset, "expected a timestamp YYYY-MM-DDTHH:MM:SS.mmmZ")
         }
-        return try TimestampCodec.parse(body, reportingOffsetsFrom: quote &+ 1)
+        // The reader is past the closing quote.
+        return try Timestamp.parse(body, reportingOffsetsFrom: self.offset &- 1 &- body.count)
     }
 
     /// Reads an integer that fits in an `Int64`.
@@ -302,6 +308,25 @@ package struct JSONReader {
         }
         self.offset &+= 4
         return true
+    }
+
+    /// The kind of the next value, from its first byte, without consuming it (whitespace aside).
+    ///
+    /// - Returns: The kind; the value itself is checked only when it is read or skipped.
+    /// - Throws: ``JSONError`` at the end of the input, or if no value starts with the next byte.
+    package mutating func peekKind() throws(JSONError) -> JSONValueKind {
+        guard let byte = self.nextNonWhitespace() else {
+            throw self.endError("expected a value")
+        }
+        switch byte {
+        case 0x7B: return .object
+        case 0x5B: return .array
+        case 0x22: return .string
+        case 0x2D, 0x30...0x39: return .number
+        case 0x74, 0x66: return .bool
+        case 0x6E: return .null
+        default: throw self.byteError("expected a value")
+        }
     }
 
     /// Whether the next value starts with `null`, without consuming anything.
@@ -555,6 +580,24 @@ package struct JSONReader {
         }
         return JSONError(.unexpectedByte, at: self.offset, message)
     }
+}
+
+// MARK: - Kinds of values
+
+/// The kind of a JSON value, as ``JSONReader/peekKind()`` tells it from the value's first byte.
+package enum JSONValueKind: Sendable, Hashable {
+    /// An object, `{...}`.
+    case object
+    /// An array, `[...]`.
+    case array
+    /// A string, `"..."`.
+    case string
+    /// A number, such as `-12` or `1.5e3`.
+    case number
+    /// `true` or `false`.
+    case bool
+    /// `null`.
+    case null
 }
 
 // MARK: - Strings

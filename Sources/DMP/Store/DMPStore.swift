@@ -1,0 +1,271 @@
+import Crypto
+import DMPJournal
+
+/// The store: a journal, the live state of every dossier, and the rules between them.
+///
+/// `execute(_:)` decides a command against the current state, appends its events durably
+/// (through the journal's group commit), and returns them. Opening a store replays its journal,
+/// so a store always holds exactly what its journal says.
+///
+/// ```swift
+/// let store = try await DMPStore.open(at: "dmp.dmpj")
+/// let events = try await store.execute(
+///     Command(key: "notice-1", actor: .operatorFeed,
+///             action: .sendOpeningNotice(identifier: nir, traits: traits, channel: .email)))
+/// let dossier = events[0].dossier
+/// let trace = await store.trace(of: dossier, viewer: .holder)
+/// try await store.close()
+/// ```
+///
+/// Concurrency: the store is an actor. Deciding a command, applying its events to the live state
+/// and handing them to the journal happen without suspension, so two commands never decide on the
+/// same stale state (the second sees the first's events, durable or about to be). A command
+/// returns only once its events are durable. If the journal fails, the store refuses every later
+/// command (``DomainError/Code/storageFailed``): reopen it, which replays what is durable.
+public actor DMPStore {
+    /// How a store behaves.
+    public struct Configuration: Sendable {
+        /// The rule settings (DOMAIN.md *choices*).
+        public var settings = PolicySettings()
+        /// The journal writer's options (durability, signer, checkpoint interval).
+        public var journal = JournalOptions()
+        /// The clock used for commands without their own time, ms since the epoch.
+        public var clock: @Sendable () -> Int64 = { JournalClock.system.now() }
+
+        /// The defaults: sync every commit, the system clock, the default rule settings.
+        public init() {
+            self.journal.application = DMPStore.application
+        }
+    }
+
+    /// The record format name written in the journal header.
+    public static let application = "dmp-events/1"
+
+    private let writer: JournalWriter
+    private let configuration: Configuration
+    private var states: [DossierID: DossierState] = [:]
+    private var identifiers: [String: DossierID] = [:]
+    private var outcomes: [String: Outcome] = [:]
+    private var lastAt: Int64 = 0
+    private var failure: JournalError?
+    /// The number of commands whose clock time was before the last event (clamped, DOMAIN "Time").
+    public private(set) var clampedClockReadings = 0
+    /// Projections kept up to date with every event.
+    private var projections: Projections
+
+    private struct Outcome {
+        var fingerprint: String
+        var actorID: String
+        var events: [Event]
+        var refusal: DomainError?
+    }
+
+    private init(writer: JournalWriter, configuration: Configuration) {
+        self.writer = writer
+        self.configuration = configuration
+        self.projections = Projections(settings: configuration.settings)
+    }
+
+    /// Opens the store at `path`, creating an empty journal if none exists, and replays it.
+    /// - Throws: ``JournalError`` when the journal cannot be opened (locked, damaged, not a
+    ///   journal) or holds a record that is not a valid event.
+    public static func open(at path: String, configuration: Configuration = Configuration()) async throws -> DMPStore {
+        let writer: JournalWriter
+        do {
+            writer = try JournalWriter.open(at: path, options: configuration.journal)
+        } catch JournalError.fileNotFound {
+            writer = try JournalWriter.create(at: path, options: configuration.journal)
+        }
+        let store = DMPStore(writer: writer, configuration: configuration)
+        try await store.replay(path: path)
+        return store
+    }
+
+    private func replay(path: String) throws {
+        let reader = try JournalReader(path: path)
+        var failure: Error?
+        while try reader.nextBatch({ sequence, _, record in
+            do {
+                let event = try EventCodec.decode(record)
+                guard event.sequence == sequence else {
+                    throw EventDecodingError(
+                        offset: 0, message: "record \(sequence) says its sequence number is \(event.sequence)")
+                }
+                self.apply(event)
+            } catch {
+                failure = error
+                throw error
+            }
+        }) {}
+        if let failure { throw failure }
+        for (key, outcome) in self.outcomes {
+            self.outcomes[key] = outcome
+        }
+    }
+
+    /// Applies a durable (or about to be) event to the live state, the indexes and projections.
+    private func apply(_ event: Event) {
+        var state = self.states[event.dossier] ?? DossierState(id: event.dossier)
+        let before = state
+        state.apply(event)
+        self.states[event.dossier] = state
+        self.lastAt = max(self.lastAt, event.at)
+        switch event.payload {
+        case .openingNoticeSent(let identifier, _, _, _, _), .identifierChanged(let identifier):
+            self.identifiers[identifier.description] = event.dossier
+        case .dossierOpened(_, let identifier?, _, _, _, _):
+            self.identifiers[identifier.description] = event.dossier
+        case .dossierPurged:
+            for identifier in state.identifiers where self.identifiers[identifier.description] == event.dossier {
+                self.identifiers[identifier.description] = nil
+            }
+        default:
+            break
+        }
+        self.projections.apply(event, before: before, after: state)
+        var outcome = self.outcomes[event.command] ?? Outcome(
+            fingerprint: "", actorID: event.actor.id, events: [], refusal: nil)
+        outcome.events.append(event)
+        if case .consultationRefused(_, _, _, let refusal, _) = event.payload {
+            outcome.refusal = DomainError(DomainError.Code(rawValue: refusal), "refused: \(refusal)")
+        }
+        self.outcomes[event.command] = outcome
+    }
+
+    /// Decides a command, appends its events durably, and returns them.
+    ///
+    /// A retried command (same idempotency key, same command) returns its original events
+    /// without appending anything (DOC-3); the same key with a different command is refused. A
+    /// refused read appends the trace of its refusal and then throws the refusal (ACC-11).
+    /// - Throws: ``DomainError`` with a reason code.
+    @discardableResult
+    public func execute(_ command: Command) async throws(DomainError) -> [Event] {
+        if let failure = self.failure {
+            throw DomainError(.storageFailed, "the journal failed earlier (\(failure.message)); reopen the store")
+        }
+        guard !command.key.isEmpty else { throw DomainError(.invalidCommand, "the command has no idempotency key") }
+        let fingerprint = Self.fingerprint(command)
+        if let outcome = self.outcomes[command.key] {
+            let same = outcome.fingerprint.isEmpty
+                ? outcome.actorID == command.actor.id || outcome.events.first?.actor.id == command.actor.id
+                : outcome.fingerprint == fingerprint
+            guard same else {
+                throw DomainError(
+                    .idempotencyConflict, "the key \(command.key) was already used for a different command",
+                    rule: "DOC-3")
+            }
+            if let refusal = outcome.refusal { throw refusal }
+            return outcome.events
+        }
+        // Time never goes backwards in the journal.
+        var now: Int64
+        if let at = command.at {
+            guard at >= self.lastAt else {
+                throw DomainError(
+                    .timeReversed,
+                    "the command is dated \(Timestamp.format(at)), before the last event (\(Timestamp.format(self.lastAt)))")
+            }
+            now = at
+        } else {
+            now = self.configuration.clock()
+            if now < self.lastAt {
+                self.clampedClockReadings += 1
+                now = self.lastAt
+            }
+        }
+        let decision: Decision
+        if case .tick = command.action {
+            guard command.actor.role == .system || command.actor.role == .operatorFeed else {
+                throw DomainError(.notAuthorised, "only the system tells the store the time has come")
+            }
+            decision = Decision(
+                events: Decider.tick(self.states.values, now: now, key: command.key, settings: self.configuration.settings),
+                refusal: nil)
+        } else {
+            let state = command.dossier.flatMap { self.states[$0] }
+            if let dossier = command.dossier, state == nil {
+                throw DomainError(.unknownDossier, "no dossier \(dossier.rawValue)")
+            }
+            let index = self.identifiers
+            let states = self.states
+            let context = DecisionContext(
+                now: now, settings: self.configuration.settings,
+                dossierHolding: { identifier in
+                    guard let id = index[identifier.description], states[id]?.status != .purged else { return nil }
+                    return id
+                })
+            decision = try Decider.decide(command, state: state, context: context)
+        }
+        if decision.events.isEmpty {
+            if let refusal = decision.refusal { throw refusal }
+            return []
+        }
+        // Hand the events to the journal and apply them, without suspension in between.
+        var events = decision.events
+        let ticket: CommitTicket
+        do throws(JournalError) {
+            ticket = try self.writer.submit { (first: UInt64) throws(JournalError) -> RecordBatch in
+                var batch = RecordBatch()
+                for index in events.indices {
+                    events[index].sequence = first + UInt64(index)
+                    let event = events[index]
+                    try batch.appendRecord { buffer in EventCodec.encode(event, into: &buffer) }
+                }
+                return batch
+            }
+        } catch {
+            self.failure = error
+            throw DomainError(.storageFailed, "the journal refused the events: \(error.message)")
+        }
+        for event in events { self.apply(event) }
+        self.outcomes[command.key]?.fingerprint = fingerprint
+        do throws(JournalError) {
+            try await ticket.wait()
+        } catch {
+            self.failure = error
+            throw DomainError(.storageFailed, "the events could not be made durable: \(error.message)")
+        }
+        if let refusal = decision.refusal { throw refusal }
+        return events
+    }
+
+    static func fingerprint(_ command: Command) -> String {
+        let text = "\(command.actor)|\(command.dossier?.rawValue ?? "")|\(command.at.map(String.init) ?? "")|\(command.action)"
+        return SHA256.hash(data: Array(text.utf8)).map { String($0, radix: 16) }.joined()
+    }
+
+    /// The current state of a dossier.
+    public func state(of dossier: DossierID) -> DossierState? {
+        self.states[dossier]
+    }
+
+    /// The live (not purged) dossier holding an identifier, old identifiers included (ID-3).
+    public func dossier(for identifier: PatientIdentifier) -> DossierID? {
+        guard let id = self.identifiers[identifier.description], self.states[id]?.status != .purged else { return nil }
+        return id
+    }
+
+    /// Every dossier id, sorted.
+    public func dossierIDs() -> [DossierID] {
+        self.states.keys.sorted()
+    }
+
+    /// The access trace of a dossier as `viewer` may see it (TR-2, TR-3).
+    public func trace(of dossier: DossierID, viewer: TraceViewer) -> [TraceEntry] {
+        guard let state = self.states[dossier] else { return [] }
+        return self.projections.trace(of: dossier, viewer: viewer, state: state)
+    }
+
+    /// The management figures the operator may see (section 8).
+    public func managementFigures() -> ManagementFigures {
+        self.projections.figures
+    }
+
+    /// The last sequence number applied.
+    public var lastSequence: UInt64 { self.writer.lastSequence }
+
+    /// Waits for pending commits, writes the closing checkpoint if configured, and closes.
+    public func close() async throws {
+        try await self.writer.close()
+    }
+}
