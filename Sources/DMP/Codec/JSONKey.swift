@@ -13,36 +13,31 @@
 /// }
 /// ```
 ///
-/// A key written with escapes (`"typ\u0065"`) is decoded once, when read, and compares equal to
-/// the name it spells (`"type"`). A key without escapes points into the reader's input: it is valid
-/// only as long as that input is.
+/// A key written with escapes (`"typ\u0065"`) compares equal to the name it spells (`"type"`), at the
+/// cost of decoding it for each comparison. A key points into the reader's input: it is valid only as
+/// long as that input is.
 package struct JSONKey: CustomStringConvertible {
-    /// The key's UTF-8 bytes in the input, between the quotes; empty when ``decoded`` is set.
+    /// The key's bytes in the input, between the quotes, escapes included.
     package let bytes: UnsafeRawBufferPointer
 
-    /// The key, when it was written with escapes and had to be decoded.
-    private let decoded: String?
+    /// Whether ``bytes`` holds at least one backslash escape.
+    package let isEscaped: Bool
 
-    /// Creates a key that points at bytes of the input, which hold no escape.
+    /// Creates a key from its bytes in the input, which the reader has checked.
     ///
-    /// - Parameter bytes: Valid UTF-8, without quotes or escapes.
-    init(bytes: UnsafeRawBufferPointer) {
+    /// - Parameters:
+    ///   - bytes: Valid UTF-8 with valid escapes, without the quotes.
+    ///   - escaped: Whether the bytes hold an escape.
+    init(bytes: UnsafeRawBufferPointer, escaped: Bool) {
         self.bytes = bytes
-        self.decoded = nil
+        self.isEscaped = escaped
     }
 
-    /// Creates a key from its decoded text, for a key written with escapes.
-    ///
-    /// - Parameter decoded: The key after unescaping.
-    init(decoded: String) {
-        self.bytes = UnsafeRawBufferPointer(start: nil, count: 0)
-        self.decoded = decoded
-    }
-
-    /// The key as a string (allocates when the key is longer than 15 bytes).
+    /// The key as a string, escapes decoded (allocates when the key is longer than 15 bytes).
     package var string: String {
-        if let decoded = self.decoded {
-            return decoded
+        if self.isEscaped {
+            // The reader checked the escapes when it read the key.
+            return (try? JSONEscapes.decode(self.bytes, from: 0, to: self.bytes.count)) ?? ""
         }
         return String(decoding: self.bytes, as: UTF8.self)
     }
@@ -61,8 +56,8 @@ package struct JSONKey: CustomStringConvertible {
     @inline(__always)
     package static func == (key: JSONKey, name: StaticString) -> Bool {
         name.withUTF8Buffer { expected in
-            if let decoded = key.decoded {
-                return decoded.utf8.elementsEqual(expected)
+            if key.isEscaped {
+                return key.string.utf8.elementsEqual(expected)
             }
             return Self.equal(key.bytes, expected)
         }

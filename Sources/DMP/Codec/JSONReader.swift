@@ -32,6 +32,9 @@ package struct JSONReader {
     /// The document.
     private let bytes: UnsafeRawBufferPointer
 
+    /// The number of bytes of the document.
+    private let count: Int
+
     /// The offset of the next byte to read.
     package private(set) var offset: Int
 
@@ -48,6 +51,7 @@ package struct JSONReader {
     ///   reader and the keys and byte views it returns are in use.
     package init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
+        self.count = bytes.count
         self.offset = 0
         self.depth = 0
         self.atFirstMember = true
@@ -184,13 +188,14 @@ package struct JSONReader {
         let scan = try self.scanString(from: start)
         self.offset = scan.end &+ 1
         if !scan.escaped {
-            let body = UnsafeRawBufferPointer(rebasing: self.bytes[start..<scan.end])
-            if let string = String(validating: body, as: UTF8.self) {
-                return string
+            // `String(validating:as:)` would do, but it is not specialised and costs more than the
+            // whole rest of the read; the body is checked here, then copied as it is.
+            if scan.nonASCII, let invalid = UTF8Validation.firstInvalidByte(in: self.bytes, from: start, to: scan.end) {
+                throw JSONError(.invalidUTF8, at: invalid, "invalid UTF-8 in string")
             }
-            throw self.utf8Error(from: start, to: scan.end)
+            return String(decoding: UnsafeRawBufferPointer(rebasing: self.bytes[start..<scan.end]), as: UTF8.self)
         }
-        return try self.decodeEscapedString(from: start, to: scan.end)
+        return try JSONEscapes.decode(self.bytes, from: start, to: scan.end)
     }
 
     /// Reads a string without escapes as a view of its UTF-8 bytes in the input, without copying.
@@ -202,12 +207,11 @@ package struct JSONReader {
     ///   `nil` for a string with escapes.
     /// - Throws: ``JSONError`` if the next value is not a string or the string is malformed.
     package mutating func readStringBytes() throws(JSONError) -> UnsafeRawBufferPointer? {
-        _ = self.nextNonWhitespace()
-        let quote = self.offset
+        let before = self.offset
         let start = try self.openString()
         let scan = try self.scanString(from: start)
         if scan.escaped {
-            self.offset = quote
+            self.offset = before
             return nil
         }
         if scan.nonASCII, let invalid = UTF8Validation.firstInvalidByte(in: self.bytes, from: start, to: scan.end) {
@@ -224,6 +228,7 @@ package struct JSONReader {
     /// - Throws: ``JSONError`` if the next value is not a string in exactly that form, or names a
     ///   date or time that does not exist.
     package mutating func readTimestamp() throws(JSONError) -> Int64 {
+        _ = self.nextNonWhitespace()
         guard let body = try self.readStringBytes() else {
             throw JSONError(.invalidTimestamp, at: self.offset, "expected a timestamp YYYY-MM-DDTHH:MM:SS.mmmZ")
         }
@@ -332,10 +337,10 @@ package struct JSONReader {
     /// Whether the next value starts with `null`, without consuming anything.
     package var isNull: Bool {
         var index = self.offset
-        while index < self.bytes.count, Self.isWhitespace(self.bytes[index]) {
+        while index < self.count, Self.isWhitespace(self.bytes[index]) {
             index &+= 1
         }
-        return index < self.bytes.count && self.bytes[index] == 0x6E
+        return index < self.count && self.bytes[index] == 0x6E
     }
 
     /// Skips the next value, whatever it is, with everything nested in it, checking it as strictly
@@ -361,7 +366,7 @@ package struct JSONReader {
             let start = self.offset &+ 1
             let scan = try self.scanString(from: start)
             if scan.escaped {
-                _ = try self.unescape(from: start, to: scan.end, into: nil)
+                _ = try JSONEscapes.unescape(self.bytes, from: start, to: scan.end, into: nil)
             } else if scan.nonASCII,
                 let invalid = UTF8Validation.firstInvalidByte(in: self.bytes, from: start, to: scan.end)
             {
@@ -392,7 +397,7 @@ package struct JSONReader {
     /// - Returns: The next significant byte, or `nil` at the end of the input.
     @inline(__always)
     private mutating func nextNonWhitespace() -> UInt8? {
-        let count = self.bytes.count
+        let count = self.count
         while self.offset < count {
             let byte = self.bytes[self.offset]
             if byte > 0x20 || !Self.isWhitespace(byte) {
@@ -431,7 +436,7 @@ package struct JSONReader {
     /// Whether the bytes at the offset spell a literal, such as `true`.
     private func matches(_ literal: StaticString) -> Bool {
         literal.withUTF8Buffer { expected in
-            guard self.offset &+ expected.count <= self.bytes.count else {
+            guard self.offset &+ expected.count <= self.count else {
                 return false
             }
             for index in 0..<expected.count where self.bytes[self.offset &+ index] != expected[index] {
@@ -448,7 +453,7 @@ package struct JSONReader {
     /// - Parameter start: The offset of the number, sign included, for error messages.
     /// - Returns: The value of the digits.
     private mutating func readMagnitude(start: Int) throws(JSONError) -> UInt64 {
-        let count = self.bytes.count
+        let count = self.count
         var index = self.offset
         guard index < count else {
             throw JSONError(.unexpectedEnd, at: index, "expected a digit")
@@ -488,9 +493,18 @@ package struct JSONReader {
             if next == 0x2E || next == 0x65 || next == 0x45 {
                 throw JSONError(.invalidNumber, at: start, "expected an integer, found a fraction or an exponent")
             }
+            guard Self.endsNumber(next) else {
+                throw JSONError(.invalidNumber, at: index, "unexpected character after a number")
+            }
         }
         self.offset = index
         return value
+    }
+
+    /// Whether a byte may follow a number: whitespace, `,`, `]` or `}`.
+    @inline(__always)
+    private static func endsNumber(_ byte: UInt8) -> Bool {
+        byte == 0x2C || byte == 0x7D || byte == 0x5D || Self.isWhitespace(byte)
     }
 
     /// Skips a number of any form the JSON grammar allows:
@@ -511,16 +525,16 @@ package struct JSONReader {
         } else {
             self.skipDigits()
         }
-        if self.offset < self.bytes.count, self.bytes[self.offset] == 0x2E {
+        if self.offset < self.count, self.bytes[self.offset] == 0x2E {
             self.offset &+= 1
             guard self.peekDigit() != nil else {
                 throw self.numberError(start, "expected a digit after '.'")
             }
             self.skipDigits()
         }
-        if self.offset < self.bytes.count, self.bytes[self.offset] | 0x20 == 0x65 {
+        if self.offset < self.count, self.bytes[self.offset] | 0x20 == 0x65 {
             self.offset &+= 1
-            if self.offset < self.bytes.count, self.bytes[self.offset] == 0x2B || self.bytes[self.offset] == 0x2D {
+            if self.offset < self.count, self.bytes[self.offset] == 0x2B || self.bytes[self.offset] == 0x2D {
                 self.offset &+= 1
             }
             guard self.peekDigit() != nil else {
@@ -528,11 +542,14 @@ package struct JSONReader {
             }
             self.skipDigits()
         }
+        if self.offset < self.count, !Self.endsNumber(self.bytes[self.offset]) {
+            throw JSONError(.invalidNumber, at: self.offset, "unexpected character after a number")
+        }
     }
 
     /// The value of the digit at the offset, if there is one.
     private func peekDigit() -> UInt8? {
-        guard self.offset < self.bytes.count else {
+        guard self.offset < self.count else {
             return nil
         }
         let digit = self.bytes[self.offset] &- 0x30
@@ -547,8 +564,9 @@ package struct JSONReader {
     }
 
     /// An error about a malformed number: at the end of the input, or at the offending byte.
+    @inline(never)
     private func numberError(_ start: Int, _ message: String) -> JSONError {
-        if self.offset >= self.bytes.count {
+        if self.offset >= self.count {
             return JSONError(.unexpectedEnd, at: self.offset, message)
         }
         return JSONError(.invalidNumber, at: self.offset, message)
@@ -557,25 +575,28 @@ package struct JSONReader {
     // MARK: Private: errors
 
     /// An error for input that ends where a value or a delimiter was expected.
+    @inline(never)
     private func endError(_ message: String) -> JSONError {
         JSONError(.unexpectedEnd, at: self.offset, message)
     }
 
     /// An error for an unexpected byte at the offset, or for an unexpected end of input.
+    @inline(never)
     private func byteError(_ message: String) -> JSONError {
-        guard self.offset < self.bytes.count else {
+        guard self.offset < self.count else {
             return self.endError(message)
         }
         return JSONError(.unexpectedByte, at: self.offset, message)
     }
 
     /// An error for a literal (`true`, `false`, `null`) cut short or misspelled.
+    @inline(never)
     private func literalError(_ message: String) -> JSONError {
         var index = self.offset
-        while index < self.bytes.count, (0x61...0x7A).contains(self.bytes[index]) {
+        while index < self.count, (0x61...0x7A).contains(self.bytes[index]) {
             index &+= 1
         }
-        if index == self.bytes.count {
+        if index == self.count {
             return JSONError(.unexpectedEnd, at: index, message)
         }
         return JSONError(.unexpectedByte, at: self.offset, message)
@@ -616,6 +637,7 @@ extension JSONReader {
     /// Consumes the opening quote of a string.
     ///
     /// - Returns: The offset of the first byte of the string's body.
+    @inline(__always)
     private mutating func openString() throws(JSONError) -> Int {
         guard let byte = self.nextNonWhitespace() else {
             throw self.endError("expected a string")
@@ -628,17 +650,19 @@ extension JSONReader {
     }
 
     /// Reads a key whose opening quote is at the offset, and moves past its closing quote.
+    @inline(__always)
     private mutating func readKey() throws(JSONError) -> JSONKey {
         let start = self.offset &+ 1
         let scan = try self.scanString(from: start)
         self.offset = scan.end &+ 1
         if scan.escaped {
-            return JSONKey(decoded: try self.decodeEscapedString(from: start, to: scan.end))
+            _ = try JSONEscapes.unescape(self.bytes, from: start, to: scan.end, into: nil)
+            return JSONKey(bytes: UnsafeRawBufferPointer(rebasing: self.bytes[start..<scan.end]), escaped: true)
         }
         if scan.nonASCII, let invalid = UTF8Validation.firstInvalidByte(in: self.bytes, from: start, to: scan.end) {
             throw JSONError(.invalidUTF8, at: invalid, "invalid UTF-8 in string")
         }
-        return JSONKey(bytes: UnsafeRawBufferPointer(rebasing: self.bytes[start..<scan.end]))
+        return JSONKey(bytes: UnsafeRawBufferPointer(rebasing: self.bytes[start..<scan.end]), escaped: false)
     }
 
     /// Finds the closing quote of a string, checking for raw control characters and for escapes
@@ -648,8 +672,9 @@ extension JSONReader {
     ///
     /// - Parameter start: The offset of the first byte of the string's body.
     /// - Returns: The position of the closing quote and what the body holds.
+    @inline(__always)
     func scanString(from start: Int) throws(JSONError) -> StringScan {
-        let count = self.bytes.count
+        let count = self.count
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highBits = UTF8Validation.highBits
         var index = start
@@ -695,7 +720,7 @@ extension JSONReader {
     ///
     /// - Returns: The offset just past the escape.
     private func skipEscape(at index: Int) throws(JSONError) -> Int {
-        let count = self.bytes.count
+        let count = self.count
         guard index &+ 1 < count else {
             throw JSONError(.unexpectedEnd, at: count, "unterminated escape")
         }
@@ -706,156 +731,12 @@ extension JSONReader {
             guard index &+ 6 <= count else {
                 throw JSONError(.unexpectedEnd, at: count, "unterminated \\u escape")
             }
-            guard self.hexValue(at: index &+ 2) != nil else {
+            guard JSONEscapes.hexValue(in: self.bytes, at: index &+ 2) != nil else {
                 throw JSONError(.invalidEscape, at: index, "expected four hexadecimal digits after \\u")
             }
             return index &+ 6
         default:
             throw JSONError(.invalidEscape, at: index, "invalid escape")
         }
-    }
-
-    /// The value of four hexadecimal digits at `index`, which must be at most `count - 4`.
-    private func hexValue(at index: Int) -> UInt32? {
-        var value: UInt32 = 0
-        for position in index..<(index &+ 4) {
-            let byte = self.bytes[position]
-            let digit: UInt8
-            switch byte {
-            case 0x30...0x39: digit = byte &- 0x30
-            case 0x41...0x46: digit = byte &- 0x41 &+ 10
-            case 0x61...0x66: digit = byte &- 0x61 &+ 10
-            default: return nil
-            }
-            value = value &<< 4 | UInt32(digit)
-        }
-        return value
-    }
-
-    /// Decodes a string body that holds escapes into a `String`, in one allocation at most.
-    private func decodeEscapedString(from start: Int, to end: Int) throws(JSONError) -> String {
-        // Every escape is at least as long as the UTF-8 it stands for, so the body's length bounds
-        // the decoded length.
-        var failure: JSONError?
-        let string = String(unsafeUninitializedCapacity: end &- start) { buffer in
-            guard let base = buffer.baseAddress else {
-                return 0
-            }
-            do throws(JSONError) {
-                return try self.unescape(from: start, to: end, into: base)
-            } catch {
-                failure = error
-                return 0
-            }
-        }
-        if let failure {
-            throw failure
-        }
-        return string
-    }
-
-    /// Decodes, or only checks, a string body that holds escapes: UTF-8 of the raw parts, escape
-    /// forms, and the pairing of UTF-16 surrogates.
-    ///
-    /// - Parameters:
-    ///   - start: The offset of the body's first byte.
-    ///   - end: The offset of the closing quote.
-    ///   - output: Where to write the decoded UTF-8 (room for `end - start` bytes), or `nil` to check
-    ///     only.
-    /// - Returns: The number of decoded bytes.
-    func unescape(from start: Int, to end: Int, into output: UnsafeMutablePointer<UInt8>?) throws(JSONError) -> Int {
-        var index = start
-        var written = 0
-        while index < end {
-            let byte = self.bytes[index]
-            if byte != 0x5C {
-                var length = 1
-                if byte >= 0x80 {
-                    length = UTF8Validation.sequenceLength(in: self.bytes, at: index, end: end)
-                    guard length > 0 else {
-                        throw JSONError(.invalidUTF8, at: index, "invalid UTF-8 in string")
-                    }
-                }
-                if let output {
-                    for position in 0..<length {
-                        output[written &+ position] = self.bytes[index &+ position]
-                    }
-                }
-                written &+= length
-                index &+= length
-                continue
-            }
-            // The scan checked that the escape is complete and well formed.
-            let kind = self.bytes[index &+ 1]
-            if kind != 0x75 {
-                let decoded: UInt8
-                switch kind {
-                case 0x62: decoded = 0x08
-                case 0x66: decoded = 0x0C
-                case 0x6E: decoded = 0x0A
-                case 0x72: decoded = 0x0D
-                case 0x74: decoded = 0x09
-                default: decoded = kind
-                }
-                output?[written] = decoded
-                written &+= 1
-                index &+= 2
-                continue
-            }
-            guard var scalar = self.hexValue(at: index &+ 2) else {
-                throw JSONError(.invalidEscape, at: index, "expected four hexadecimal digits after \\u")
-            }
-            var length = 6
-            if (0xDC00...0xDFFF).contains(scalar) {
-                throw JSONError(.invalidEscape, at: index, "lone low surrogate in \\u escape")
-            }
-            if (0xD800...0xDBFF).contains(scalar) {
-                guard index &+ 12 <= end, self.bytes[index &+ 6] == 0x5C, self.bytes[index &+ 7] == 0x75,
-                    let low = self.hexValue(at: index &+ 8), (0xDC00...0xDFFF).contains(low)
-                else {
-                    throw JSONError(.invalidEscape, at: index, "high surrogate not followed by a low surrogate")
-                }
-                scalar = 0x10000 &+ ((scalar &- 0xD800) &<< 10) &+ (low &- 0xDC00)
-                length = 12
-            }
-            written &+= Self.writeUTF8(scalar, to: output.map { $0 + written })
-            index &+= length
-        }
-        return written
-    }
-
-    /// Writes a Unicode scalar value as UTF-8.
-    ///
-    /// - Parameters:
-    ///   - scalar: A scalar value, not a surrogate.
-    ///   - output: Where to write, or `nil` to count only.
-    /// - Returns: The number of bytes, 1 to 4.
-    private static func writeUTF8(_ scalar: UInt32, to output: UnsafeMutablePointer<UInt8>?) -> Int {
-        if scalar < 0x80 {
-            output?[0] = UInt8(truncatingIfNeeded: scalar)
-            return 1
-        }
-        if scalar < 0x800 {
-            output?[0] = UInt8(truncatingIfNeeded: 0xC0 | scalar &>> 6)
-            output?[1] = UInt8(truncatingIfNeeded: 0x80 | scalar & 0x3F)
-            return 2
-        }
-        if scalar < 0x10000 {
-            output?[0] = UInt8(truncatingIfNeeded: 0xE0 | scalar &>> 12)
-            output?[1] = UInt8(truncatingIfNeeded: 0x80 | scalar &>> 6 & 0x3F)
-            output?[2] = UInt8(truncatingIfNeeded: 0x80 | scalar & 0x3F)
-            return 3
-        }
-        output?[0] = UInt8(truncatingIfNeeded: 0xF0 | scalar &>> 18)
-        output?[1] = UInt8(truncatingIfNeeded: 0x80 | scalar &>> 12 & 0x3F)
-        output?[2] = UInt8(truncatingIfNeeded: 0x80 | scalar &>> 6 & 0x3F)
-        output?[3] = UInt8(truncatingIfNeeded: 0x80 | scalar & 0x3F)
-        return 4
-    }
-
-    /// The error for a string body that is not valid UTF-8, at its first invalid byte.
-    private func utf8Error(from start: Int, to end: Int) -> JSONError {
-        let invalid = UTF8Validation.firstInvalidByte(in: self.bytes, from: start, to: end) ?? start
-        return JSONError(.invalidUTF8, at: invalid, "invalid UTF-8 in string")
     }
 }

@@ -31,7 +31,7 @@ package struct JSONWriter {
     package private(set) var count: Int
 
     /// The value of ``count`` when the writer started, to size the room it adds.
-    private let initialCount: Int
+    private var initialCount: Int
 
     /// Whether the next key or value follows a sibling, and so needs a comma before it.
     private var needsComma: Bool
@@ -44,14 +44,6 @@ package struct JSONWriter {
         self.storage = [UInt8](repeating: 0, count: max(capacity, 0))
         self.count = 0
         self.initialCount = 0
-        self.needsComma = false
-    }
-
-    /// Creates a writer that appends to bytes it takes over.
-    private init(adopting bytes: consuming [UInt8]) {
-        self.count = bytes.count
-        self.initialCount = bytes.count
-        self.storage = bytes
         self.needsComma = false
     }
 
@@ -79,11 +71,13 @@ package struct JSONWriter {
         into buffer: inout [UInt8],
         _ body: (inout JSONWriter) throws(Failure) -> Void
     ) throws(Failure) {
-        var taken: [UInt8] = []
-        swap(&taken, &buffer)
-        var writer = JSONWriter(adopting: taken)
+        var writer = JSONWriter(capacity: 0)
+        swap(&writer.storage, &buffer)
+        writer.count = writer.storage.count
+        writer.initialCount = writer.count
         defer {
-            buffer = writer.finish()
+            writer.trim()
+            swap(&writer.storage, &buffer)
         }
         try body(&writer)
     }
@@ -93,12 +87,17 @@ package struct JSONWriter {
         Array(self.storage[0..<self.count])
     }
 
-    /// Ends writing and hands over the output without copying it.
+    /// Hands over the output without copying it, and leaves the writer empty.
     ///
     /// - Returns: The output.
-    package consuming func finish() -> [UInt8] {
-        self.storage.removeSubrange(self.count..<self.storage.count)
-        return self.storage
+    package mutating func finish() -> [UInt8] {
+        self.trim()
+        var output: [UInt8] = []
+        swap(&output, &self.storage)
+        self.count = 0
+        self.initialCount = 0
+        self.needsComma = false
+        return output
     }
 
     // MARK: Structure
@@ -379,6 +378,11 @@ package struct JSONWriter {
     }
 
     // MARK: Private
+
+    /// Removes the room after the output, keeping the array's capacity.
+    private mutating func trim() {
+        self.storage.removeSubrange(self.count..<self.storage.count)
+    }
 
     /// Makes room for at least `needed` more bytes after the output.
     @inline(__always)

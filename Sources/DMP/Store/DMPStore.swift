@@ -43,6 +43,10 @@ public actor DMPStore {
 
     private let writer: JournalWriter
     private let configuration: Configuration
+    /// The journal file.
+    public nonisolated let path: String
+    /// The content-addressed store of document bodies beside the journal.
+    public nonisolated let bodies: BodyStore
     private var states: [DossierID: DossierState] = [:]
     private var identifiers: [String: DossierID] = [:]
     private var outcomes: [String: Outcome] = [:]
@@ -62,6 +66,8 @@ public actor DMPStore {
 
     private init(writer: JournalWriter, configuration: Configuration) {
         self.writer = writer
+        self.path = writer.path
+        self.bodies = BodyStore(journalPath: writer.path)
         self.configuration = configuration
         self.projections = Projections(settings: configuration.settings)
     }
@@ -82,25 +88,7 @@ public actor DMPStore {
     }
 
     private func replay(path: String) throws {
-        let reader = try JournalReader(path: path)
-        var failure: Error?
-        while try reader.nextBatch({ sequence, _, record in
-            do {
-                let event = try EventCodec.decode(record)
-                guard event.sequence == sequence else {
-                    throw EventDecodingError(
-                        offset: 0, message: "record \(sequence) says its sequence number is \(event.sequence)")
-                }
-                self.apply(event)
-            } catch {
-                failure = error
-                throw error
-            }
-        }) {}
-        if let failure { throw failure }
-        for (key, outcome) in self.outcomes {
-            self.outcomes[key] = outcome
-        }
+        try History.forEachEvent(journal: path) { event in self.apply(event) }
     }
 
     /// Applies a durable (or about to be) event to the live state, the indexes and projections.

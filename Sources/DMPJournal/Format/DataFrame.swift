@@ -54,18 +54,22 @@ enum DataFrame {
     static func walk(
         _ frame: UnsafeRawBufferPointer, checksums: Bool
     ) throws(FrameProblem) -> DataFrameLayout? {
-        guard frame.count >= 15 else { return nil }
+        // Each descriptor field is checked as soon as its bytes are present.
+        guard frame.count >= 4 else { return nil }
         guard frame.u32(0) == Format.lz4FrameMagic else {
             throw FrameProblem(.malformedFrame, 0, "expected an LZ4 frame (magic 0x184D2204)")
         }
+        guard frame.count >= 5 else { return nil }
         guard frame[4] == Format.dataFrameFLG else {
             throw FrameProblem(
                 .malformedFrame, 4,
                 "LZ4 frame flags are 0x\(hex([frame[4]])), expected 0x68 (independent blocks, content size, no checksums)")
         }
+        guard frame.count >= 6 else { return nil }
         guard let blockMaximum = Format.blockMaximum(forBD: frame[5]) else {
             throw FrameProblem(.malformedFrame, 5, "LZ4 block-size byte 0x\(hex([frame[5]])) is not allowed")
         }
+        guard frame.count >= 15 else { return nil }
         let contentSize = frame.u64(6)
         guard contentSize >= 1, contentSize <= UInt64(Format.maxContentSize) else {
             throw FrameProblem(.malformedFrame, 6, "content size \(contentSize) is outside 1...\(Format.maxContentSize)")

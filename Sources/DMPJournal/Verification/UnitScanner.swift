@@ -398,7 +398,8 @@ enum TailClassifier {
             }
         }
         for unitStart in starts {
-            guard unitStart >= minimum, unitStart <= linkStart, unitStart >= header.frameLength else { continue }
+            let placed = length == Format.checkpointFrame ? unitStart == linkStart : unitStart < linkStart
+            guard unitStart >= minimum, placed, unitStart >= header.frameLength else { continue }
             let unit = try window.readDetached(at: unitStart, count: linkStart + length - 32 - unitStart)
             var previousValues = [head]
             if unitStart - 32 >= header.frameLength {

@@ -178,7 +178,7 @@ extension JSONCodecTests {
             var writer = JSONWriter()
             writer.beginArray()
             Array("é\n".utf8).withUnsafeBytes { writer.string(bytes: $0) }
-            [0x61, 0xFF, 0x62].withUnsafeBytes { writer.string(bytes: $0) }
+            ([0x61, 0xFF, 0x62] as [UInt8]).withUnsafeBytes { writer.string(bytes: $0) }
             writer.endArray()
             #expect(String(decoding: writer.finish(), as: UTF8.self) == "[\"é\\n\",\"a\u{FFFD}b\"]")
         }
