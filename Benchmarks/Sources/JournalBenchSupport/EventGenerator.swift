@@ -38,12 +38,21 @@ public struct EventGenerator: Sendable {
 
     /// Appends the JSON of event `index` (no newline) to `out`.
     public func write(event index: Int, into out: inout [UInt8]) {
-        var rng = SplitMix64(seed: self.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
+        // Each event, dossier and professional gets its own stream: start points scattered by a
+        // mixing function (consecutive seeds would give overlapping SplitMix64 streams, and so
+        // repeated bytes that flatter compression).
+        var rng = SplitMix64(seed: SplitMix64.mix(self.seed &+ UInt64(index)))
         // One event every ~25 ms on average, over a national system.
         let at = Self.epoch2026 + Int64(index) * 25 + Int64(rng.next() % 25)
-        let dossier = rng.next() % self.dossiers
+        // Care happens in sessions: a professional acting on one dossier a few times in a row,
+        // interleaved with other sessions. Each event belongs to one of the 16 most recent
+        // sessions (about 4 events each), which sets its dossier and its actor.
+        let session = UInt64(index / 4) &- rng.next() % 16
+        var sessionRNG = SplitMix64(seed: SplitMix64.mix(self.seed ^ 0x5345_5353 &+ session))
+        let dossier = sessionRNG.next() % self.dossiers
+        let professional = sessionRNG.next() % self.professionals
         let kind = rng.next() % 100
-        out.append(contentsOf: #"{"v":1,"type":""#.utf8)
+        out.append(contentsOf: #"{"type":""#.utf8)
         switch kind {
         case 0..<38: out.append(contentsOf: "DocumentConsulted".utf8)
         case 38..<70: out.append(contentsOf: "DocumentAdded".utf8)
@@ -55,12 +64,11 @@ public struct EventGenerator: Sendable {
         out.append(contentsOf: #"","id":""#.utf8)
         Self.uuid(&rng, into: &out)
         out.append(contentsOf: #"","dossier":""#.utf8)
-        var dossierRNG = SplitMix64(seed: self.seed ^ (dossier &* 0xD6E8_FEB8_6659_FD93))
+        var dossierRNG = SplitMix64(seed: SplitMix64.mix(self.seed ^ 0x444F_5353 &+ dossier &* 0xD6E8_FEB8_6659_FD93))
         Self.uuid(&dossierRNG, into: &out)
         out.append(contentsOf: #"","at":""#.utf8)
         Self.timestamp(at, into: &out)
         out.append(contentsOf: #"","actor":"#.utf8)
-        let professional = rng.next() % self.professionals
         self.professional(professional, into: &out)
         switch kind {
         case 0..<38:
@@ -68,8 +76,6 @@ public struct EventGenerator: Sendable {
             Self.uuid(&rng, into: &out)
             out.append(contentsOf: #"","context":""#.utf8)
             out.append(contentsOf: Self.contexts[Int(rng.next() % UInt64(Self.contexts.count))].utf8)
-            out.append(contentsOf: #"","session":""#.utf8)
-            Self.hex(&rng, bytes: 16, into: &out)
             out.append(contentsOf: #""}"#.utf8)
         case 38..<70:
             let document = Self.documents[Int(rng.next() % UInt64(Self.documents.count))]
@@ -77,9 +83,7 @@ public struct EventGenerator: Sendable {
             Self.uuid(&rng, into: &out)
             out.append(contentsOf: #"","class":""#.utf8)
             out.append(contentsOf: document.loinc.utf8)
-            out.append(contentsOf: #"","title":""#.utf8)
-            out.append(contentsOf: document.title.utf8)
-            out.append(contentsOf: #"","format":"application/pdf","size":"#.utf8)
+            out.append(contentsOf: #"","size":"#.utf8)
             Self.decimal(8_000 + rng.next() % 2_000_000, into: &out)
             out.append(contentsOf: #","sha256":""#.utf8)
             Self.hex(&rng, bytes: 32, into: &out)
@@ -89,13 +93,11 @@ public struct EventGenerator: Sendable {
             self.professional(rng.next() % self.professionals, into: &out)
             out.append(contentsOf: #","by":""#.utf8)
             out.append(contentsOf: (rng.next() % 3 == 0 ? "representative" : "patient").utf8)
-            out.append(contentsOf: #"","until":""#.utf8)
-            Self.timestamp(at + 86_400_000 * Int64(30 + rng.next() % 700), into: &out)
             out.append(contentsOf: #""}"#.utf8)
         case 85..<92:
             out.append(contentsOf: #","document":""#.utf8)
             Self.uuid(&rng, into: &out)
-            out.append(contentsOf: #"","reason":"masked-by-patient","visibleTo":["author","patient"]}"#.utf8)
+            out.append(contentsOf: #"","reason":"patient"}"#.utf8)
         default:
             out.append(contentsOf: #","patient":{"ins":""#.utf8)
             // A NIR-shaped number: sex, year, month, department, commune, order, key.
@@ -120,12 +122,10 @@ public struct EventGenerator: Sendable {
     // MARK: Pieces
 
     private func professional(_ id: UInt64, into out: inout [UInt8]) {
-        var rng = SplitMix64(seed: self.seed ^ 0x5250_5053 ^ (id &* 0xA076_1D64_78BD_642F))
+        var rng = SplitMix64(seed: SplitMix64.mix(self.seed ^ 0x5250_5053 &+ id &* 0xA076_1D64_78BD_642F))
         out.append(contentsOf: #"{"rpps":"10"#.utf8)
         for _ in 0..<9 { out.append(UInt8(ascii: "0") + UInt8(rng.next() % 10)) }
-        out.append(contentsOf: #"","name":"Dr "#.utf8)
-        out.append(contentsOf: Self.givenNames[Int(rng.next() % UInt64(Self.givenNames.count))].utf8)
-        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: #"","name":""#.utf8)
         out.append(contentsOf: Self.familyNames[Int(rng.next() % UInt64(Self.familyNames.count))].utf8)
         out.append(contentsOf: #"","role":""#.utf8)
         out.append(contentsOf: Self.roles[Int(rng.next() % UInt64(Self.roles.count))].utf8)
@@ -226,15 +226,11 @@ public struct EventGenerator: Sendable {
         "biologiste", "pédiatre", "chirurgien-dentiste", "masseur-kinésithérapeute",
     ]
     static let contexts = ["soins", "urgence", "consultation", "hospitalisation", "téléconsultation"]
-    static let documents: [(loinc: String, title: String)] = [
-        ("11488-4", "Compte rendu de consultation"),
-        ("34133-9", "Synthèse médicale"),
-        ("18842-5", "Lettre de liaison à la sortie"),
-        ("11502-2", "Compte rendu d'examens biologiques"),
-        ("18748-4", "Compte rendu d'imagerie médicale"),
-        ("57833-6", "Prescription de médicaments"),
-        ("11369-6", "Historique des vaccinations"),
-        ("60591-5", "Volet de synthèse médicale"),
+    /// LOINC document classes (consultation report, medical summary, discharge letter, lab
+    /// results, imaging report, prescription, vaccinations, summary sheet).
+    static let documents: [(loinc: String, Void)] = [
+        ("11488-4", ()), ("34133-9", ()), ("18842-5", ()), ("11502-2", ()), ("18748-4", ()), ("57833-6", ()),
+        ("11369-6", ()), ("60591-5", ()),
     ]
 }
 
@@ -246,7 +242,12 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 
     public mutating func next() -> UInt64 {
         self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
+        return Self.mix(self.state)
+    }
+
+    /// The SplitMix64 finaliser: a bijective 64-bit mix.
+    public static func mix(_ value: UInt64) -> UInt64 {
+        var z = value
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)

@@ -217,6 +217,27 @@ struct FieldReader {
         self.error(path, error.description, at: offset)
     }
 
+    /// An error of the JSON reader when reading a value of some kind: when the value is of another
+    /// kind, an error that says which (`expected a string, found a number`).
+    @inline(never)
+    mutating func mismatch(
+        _ path: FieldPath, _ error: JSONError, expected: JSONValueKind, _ what: StaticString
+    ) -> FieldError {
+        guard let kind = try? self.json.peekKind(), kind != expected else {
+            return self.error(path, error)
+        }
+        let found =
+            switch kind {
+            case .object: "an object"
+            case .array: "an array"
+            case .string: "a string"
+            case .number: "a number"
+            case .bool: "a boolean"
+            case .null: "null"
+            }
+        return self.error(path, "expected \(what), found \(found)", at: self.offset)
+    }
+
     /// The error for a key the object does not have.
     @inline(never)
     func unknownKey(_ key: JSONKey, in path: FieldPath) -> FieldError {
@@ -261,7 +282,7 @@ struct FieldReader {
             try self.json.beginObject()
             return start
         } catch {
-            throw self.error(path, error)
+            throw self.mismatch(path, error, expected: .object, "an object")
         }
     }
 
@@ -288,7 +309,7 @@ struct FieldReader {
         do {
             try self.json.beginArray()
         } catch {
-            throw self.error(path, error)
+            throw self.mismatch(path, error, expected: .array, "an array")
         }
     }
 
@@ -331,18 +352,8 @@ struct FieldReader {
         do {
             return try self.json.readString()
         } catch {
-            throw self.error(path, error)
+            throw self.mismatch(path, error, expected: .string, "a string")
         }
-    }
-
-    /// Reads a string that must not be empty.
-    mutating func nonEmptyString(_ path: FieldPath) throws(FieldError) -> String {
-        let start = self.offset
-        let value = try self.string(path)
-        guard !value.isEmpty else {
-            throw self.error(path, "must not be empty", at: start)
-        }
-        return value
     }
 
     /// Reads `true` or `false`.
@@ -351,7 +362,7 @@ struct FieldReader {
         do {
             return try self.json.readBool()
         } catch {
-            throw self.error(path, error)
+            throw self.mismatch(path, error, expected: .bool, "true or false")
         }
     }
 
@@ -361,7 +372,7 @@ struct FieldReader {
         do {
             return try self.json.readUInt64()
         } catch {
-            throw self.error(path, error)
+            throw self.mismatch(path, error, expected: .number, "an integer")
         }
     }
 
@@ -372,7 +383,7 @@ struct FieldReader {
         do {
             value = try self.json.readInt64()
         } catch {
-            throw self.error(path, error)
+            throw self.mismatch(path, error, expected: .number, "an integer")
         }
         guard value >= 0 else {
             throw self.error(path, "expected a number of 0 or more, found \(value)", at: start)
@@ -385,7 +396,7 @@ struct FieldReader {
         do {
             return try self.json.readInt64()
         } catch {
-            throw self.error(path, error)
+            throw self.mismatch(path, error, expected: .number, "an integer")
         }
     }
 
@@ -395,7 +406,7 @@ struct FieldReader {
         do {
             return try self.json.readTimestamp()
         } catch {
-            throw self.error(path, error)
+            throw self.mismatch(path, error, expected: .string, "a timestamp")
         }
     }
 
@@ -428,7 +439,7 @@ struct FieldReader {
                 found = text.withUTF8 { Value.wireValue(named: UnsafeRawBufferPointer($0)) }
             }
         } catch {
-            throw self.error(path, error)
+            throw self.mismatch(path, error, expected: .string, "a string")
         }
         guard let found else {
             throw self.unknownValue(text, Value.self, path, at: start)

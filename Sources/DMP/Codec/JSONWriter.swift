@@ -23,15 +23,18 @@
 /// Strings are escaped as RFC 8259 requires and no more: `"` and `\` are escaped, control
 /// characters U+0000 to U+001F use the short forms `\b \t \n \f \r` or `\u00XX` (lower-case hex),
 /// and everything else, `/` and non-ASCII UTF-8 included, is written as is.
-package struct JSONWriter {
-    /// The output, followed by zeroed room for the next tokens: only `storage[0..<count]` is output.
-    private var storage: [UInt8]
+package struct JSONWriter: ~Copyable {
+    /// The output bytes: `base[0..<count]`, in a buffer of `capacity` bytes.
+    private var base: UnsafeMutablePointer<UInt8>
 
-    /// The number of bytes of output, including those of an adopted buffer.
+    /// The size of the buffer at ``base``.
+    private var capacity: Int
+
+    /// The number of bytes of output.
     package private(set) var count: Int
 
-    /// The value of ``count`` when the writer started, to size the room it adds.
-    private var initialCount: Int
+    /// Whether ``base`` was allocated by the writer, which must then free it.
+    private var ownsBuffer: Bool
 
     /// Whether the next key or value follows a sibling, and so needs a comma before it.
     private var needsComma: Bool
@@ -41,14 +44,33 @@ package struct JSONWriter {
     /// - Parameter capacity: The number of bytes to make room for up front. The output grows past it
     ///   as needed.
     package init(capacity: Int = 512) {
-        self.storage = [UInt8](repeating: 0, count: max(capacity, 0))
+        let capacity = max(capacity, 16)
+        self.base = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        self.capacity = capacity
         self.count = 0
-        self.initialCount = 0
+        self.ownsBuffer = true
         self.needsComma = false
     }
 
-    /// Appends a document to a buffer in place: the buffer is moved into a writer and back, never
-    /// copied.
+    /// Creates a writer over a buffer it does not own, such as stack space.
+    private init(borrowing buffer: UnsafeMutablePointer<UInt8>, capacity: Int) {
+        self.base = buffer
+        self.capacity = capacity
+        self.count = 0
+        self.ownsBuffer = false
+        self.needsComma = false
+    }
+
+    deinit {
+        if self.ownsBuffer {
+            self.base.deallocate()
+        }
+    }
+
+    /// Appends a document to a buffer, such as a batch of journal records.
+    ///
+    /// The document is written on the stack (on the heap past 1 KiB), then appended to `buffer` in one
+    /// copy; the buffer's own bytes are never copied, and its capacity is reused.
     ///
     /// ```swift
     /// var batch: [UInt8] = []
@@ -64,40 +86,41 @@ package struct JSONWriter {
     /// ```
     ///
     /// - Parameters:
-    ///   - buffer: The bytes to append to. Its capacity is reused; while `body` runs it is empty.
+    ///   - buffer: The bytes to append to.
     ///   - body: Writes the document.
-    /// - Throws: What `body` throws; the bytes written until then stay in `buffer`.
+    /// - Throws: What `body` throws; `buffer` is then left as it was.
     package static func write<Failure: Error>(
         into buffer: inout [UInt8],
         _ body: (inout JSONWriter) throws(Failure) -> Void
     ) throws(Failure) {
-        var writer = JSONWriter(capacity: 0)
-        swap(&writer.storage, &buffer)
-        writer.count = writer.storage.count
-        writer.initialCount = writer.count
-        defer {
-            writer.trim()
-            swap(&writer.storage, &buffer)
+        let failure: Failure? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { scratch in
+            guard let start = scratch.baseAddress else {
+                return nil
+            }
+            var writer = JSONWriter(borrowing: start, capacity: scratch.count)
+            do throws(Failure) {
+                try body(&writer)
+            } catch {
+                return error
+            }
+            buffer.append(contentsOf: UnsafeBufferPointer(start: writer.base, count: writer.count))
+            return nil
         }
-        try body(&writer)
+        if let failure {
+            throw failure
+        }
     }
 
-    /// A copy of the output.
+    /// A copy of the output so far.
     package var bytes: [UInt8] {
-        Array(self.storage[0..<self.count])
+        Array(UnsafeBufferPointer(start: self.base, count: self.count))
     }
 
-    /// Hands over the output without copying it, and leaves the writer empty.
+    /// Ends writing and returns the output.
     ///
-    /// - Returns: The output.
-    package mutating func finish() -> [UInt8] {
-        self.trim()
-        var output: [UInt8] = []
-        swap(&output, &self.storage)
-        self.count = 0
-        self.initialCount = 0
-        self.needsComma = false
-        return output
+    /// - Returns: The output, in an array of its own.
+    package consuming func finish() -> [UInt8] {
+        self.bytes
     }
 
     // MARK: Structure
@@ -130,21 +153,19 @@ package struct JSONWriter {
     /// - Parameter name: The key, a compile-time constant written as is: it must not need escaping
     ///   (no `"`, `\` or control character).
     package mutating func key(_ name: StaticString) {
-        let comma = self.needsComma
         name.withUTF8Buffer { name in
-            self.write(reserving: name.count &+ 4) { output in
-                var index = 0
-                if comma {
-                    output[0] = 0x2C
-                    index = 1
-                }
-                output[index] = 0x22
-                Self.copy(name, to: output + (index &+ 1))
-                index &+= name.count &+ 1
-                output[index] = 0x22
-                output[index &+ 1] = 0x3A
-                return index &+ 2
+            self.reserve(name.count &+ 4)
+            var output = self.base + self.count
+            if self.needsComma {
+                output[0] = 0x2C
+                output += 1
             }
+            output[0] = 0x22
+            Self.copy(name, to: output + 1)
+            output += name.count &+ 1
+            output[0] = 0x22
+            output[1] = 0x3A
+            self.count = output + 2 - self.base
         }
         self.needsComma = false
     }
@@ -155,9 +176,14 @@ package struct JSONWriter {
     ///
     /// - Parameter value: The string.
     package mutating func string(_ value: String) {
-        var value = value
-        value.withUTF8 { utf8 in
+        let written: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
             self.string(utf8: utf8)
+        }
+        if written == nil {
+            var value = value
+            value.withUTF8 { utf8 in
+                self.string(utf8: utf8)
+            }
         }
     }
 
@@ -179,38 +205,25 @@ package struct JSONWriter {
     ///
     /// - Parameter value: The integer.
     package mutating func int(_ value: Int64) {
-        let comma = self.needsComma
-        self.write(reserving: 21) { output in
-            var index = 0
-            if comma {
-                output[0] = 0x2C
-                index = 1
-            }
-            var magnitude = UInt64(bitPattern: value)
-            if value < 0 {
-                output[index] = 0x2D
-                index &+= 1
-                magnitude = 0 &- magnitude
-            }
-            return index &+ Self.writeDecimal(magnitude, to: output + index)
+        self.reserve(21)
+        var output = self.valueStart()
+        var magnitude = UInt64(bitPattern: value)
+        if value < 0 {
+            output[0] = 0x2D
+            output += 1
+            magnitude = 0 &- magnitude
         }
-        self.needsComma = true
+        output += Self.writeDecimal(magnitude, to: output)
+        self.valueEnd(output)
     }
 
     /// Writes an unsigned integer value in decimal.
     ///
     /// - Parameter value: The integer.
     package mutating func uint(_ value: UInt64) {
-        let comma = self.needsComma
-        self.write(reserving: 21) { output in
-            var index = 0
-            if comma {
-                output[0] = 0x2C
-                index = 1
-            }
-            return index &+ Self.writeDecimal(value, to: output + index)
-        }
-        self.needsComma = true
+        self.reserve(21)
+        let output = self.valueStart()
+        self.valueEnd(output + Self.writeDecimal(value, to: output))
     }
 
     /// Writes `true` or `false`.
@@ -230,19 +243,12 @@ package struct JSONWriter {
     /// - Parameter milliseconds: Milliseconds since 1970-01-01T00:00:00Z, within
     ///   ``Timestamp/range`` (years 0000 to 9999); anything else is a programming error and traps.
     package mutating func timestamp(_ milliseconds: Int64) {
-        let comma = self.needsComma
-        self.write(reserving: 27) { output in
-            var index = 0
-            if comma {
-                output[0] = 0x2C
-                index = 1
-            }
-            output[index] = 0x22
-            Timestamp.write(milliseconds, to: output + (index &+ 1))
-            output[index &+ 25] = 0x22
-            return index &+ 26
-        }
-        self.needsComma = true
+        self.reserve(27)
+        let output = self.valueStart()
+        output[0] = 0x22
+        Timestamp.write(milliseconds, to: output + 1)
+        output[25] = 0x22
+        self.valueEnd(output + 26)
     }
 
     // MARK: Members
@@ -379,129 +385,102 @@ package struct JSONWriter {
 
     // MARK: Private
 
-    /// Removes the room after the output, keeping the array's capacity.
-    private mutating func trim() {
-        self.storage.removeSubrange(self.count..<self.storage.count)
-    }
-
     /// Makes room for at least `needed` more bytes after the output.
     @inline(__always)
     private mutating func reserve(_ needed: Int) {
-        if self.storage.count &- self.count < needed {
+        if self.capacity &- self.count < needed {
             self.grow(needed)
         }
     }
 
-    /// Adds zeroed room after the output: at least `needed` bytes, and as much as was written so far,
-    /// so that growth is geometric. The array's own capacity is reused first.
+    /// Moves the output to a heap buffer at least twice as large, with room for `needed` more bytes.
     @inline(never)
     private mutating func grow(_ needed: Int) {
-        let written = self.count &- self.initialCount
-        let room = max(needed, written, 256)
-        self.storage.append(contentsOf: repeatElement(0, count: room &- (self.storage.count &- self.count)))
+        let capacity = max(self.capacity &* 2, self.count &+ needed, 256)
+        let base = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        base.initialize(from: self.base, count: self.count)
+        if self.ownsBuffer {
+            self.base.deallocate()
+        }
+        self.base = base
+        self.capacity = capacity
+        self.ownsBuffer = true
     }
 
-    /// Runs `body` on a pointer to room for `maximum` bytes after the output, then counts the bytes
-    /// it says it wrote.
-    ///
-    /// - Parameters:
-    ///   - maximum: The most bytes `body` may write.
-    ///   - body: Writes at most `maximum` bytes and returns how many it wrote.
+    /// Where the next value goes, after the comma it needs if it follows a sibling; call after
+    /// ``reserve(_:)`` with room for the comma.
     @inline(__always)
-    private mutating func write(reserving maximum: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
-        self.reserve(maximum)
-        let start = self.count
-        let written = self.storage.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else {
-                return 0
-            }
-            return body(base + start)
+    private mutating func valueStart() -> UnsafeMutablePointer<UInt8> {
+        let output = self.base + self.count
+        if self.needsComma {
+            output[0] = 0x2C
+            return output + 1
         }
-        self.count = start &+ written
+        return output
+    }
+
+    /// Counts the bytes of a value that ends just before `end`, and notes that what follows is a
+    /// sibling.
+    @inline(__always)
+    private mutating func valueEnd(_ end: UnsafeMutablePointer<UInt8>) {
+        self.count = end - self.base
+        self.needsComma = true
     }
 
     /// Writes one opening byte, with a comma before it if needed.
     @inline(__always)
     private mutating func punctuation(_ byte: UInt8) {
-        let comma = self.needsComma
-        self.write(reserving: 2) { output in
-            if comma {
-                output[0] = 0x2C
-                output[1] = byte
-                return 2
-            }
-            output[0] = byte
-            return 1
-        }
+        self.reserve(2)
+        let output = self.valueStart()
+        output[0] = byte
+        self.count = output + 1 - self.base
     }
 
     /// Writes one closing byte; the closed container counts as a value of its parent.
     @inline(__always)
     private mutating func closing(_ byte: UInt8) {
-        self.write(reserving: 1) { output in
-            output[0] = byte
-            return 1
-        }
+        self.reserve(1)
+        self.base[self.count] = byte
+        self.count &+= 1
         self.needsComma = true
     }
 
     /// Writes `true`, `false` or `null`, with a comma before it if needed.
     private mutating func literal(_ text: StaticString) {
-        let comma = self.needsComma
         text.withUTF8Buffer { text in
-            self.write(reserving: text.count &+ 1) { output in
-                var index = 0
-                if comma {
-                    output[0] = 0x2C
-                    index = 1
-                }
-                Self.copy(text, to: output + index)
-                return index &+ text.count
-            }
+            self.reserve(text.count &+ 1)
+            let output = self.valueStart()
+            Self.copy(text, to: output)
+            self.valueEnd(output + text.count)
         }
-        self.needsComma = true
     }
 
     /// Writes a string value from valid UTF-8, escaping what RFC 8259 requires.
     private mutating func string(utf8 value: UnsafeBufferPointer<UInt8>) {
-        let comma = self.needsComma
         let firstEscape = Self.firstByteNeedingEscape(value)
         if firstEscape == value.count {
-            self.write(reserving: value.count &+ 3) { output in
-                var index = 0
-                if comma {
-                    output[0] = 0x2C
-                    index = 1
-                }
-                output[index] = 0x22
-                Self.copy(value, to: output + (index &+ 1))
-                index &+= value.count &+ 1
-                output[index] = 0x22
-                return index &+ 1
-            }
-        } else {
-            var length = value.count
-            for index in firstEscape..<value.count {
-                length &+= Self.escapeGrowth(value[index])
-            }
-            self.write(reserving: length &+ 3) { output in
-                var index = 0
-                if comma {
-                    output[0] = 0x2C
-                    index = 1
-                }
-                output[index] = 0x22
-                index &+= 1
-                Self.copy(UnsafeBufferPointer(rebasing: value[0..<firstEscape]), to: output + index)
-                index &+= firstEscape
-                for position in firstEscape..<value.count {
-                    index &+= Self.writeEscaped(value[position], to: output + index)
-                }
-                output[index] = 0x22
-                return index &+ 1
-            }
+            self.reserve(value.count &+ 3)
+            let output = self.valueStart()
+            output[0] = 0x22
+            Self.copy(value, to: output + 1)
+            output[value.count &+ 1] = 0x22
+            self.valueEnd(output + (value.count &+ 2))
+            return
         }
-        self.needsComma = true
+        var length = value.count
+        for index in firstEscape..<value.count {
+            length &+= Self.escapeGrowth(value[index])
+        }
+        self.reserve(length &+ 3)
+        var output = self.valueStart()
+        output[0] = 0x22
+        Self.copy(UnsafeBufferPointer(rebasing: value[0..<firstEscape]), to: output + 1)
+        output += firstEscape &+ 1
+        for index in firstEscape..<value.count {
+            output += Self.writeEscaped(value[index], to: output)
+        }
+        output[0] = 0x22
+        self.valueEnd(output + 1)
     }
 
     /// The offset of the first byte that must be escaped (`"`, `\`, or below 0x20), or the count if
@@ -598,11 +577,32 @@ package struct JSONWriter {
         return digits
     }
 
-    /// Copies bytes to the output.
+    /// Copies bytes to the output; short runs (keys, most values) without a call to `memcpy`.
     @inline(__always)
     private static func copy(_ source: UnsafeBufferPointer<UInt8>, to output: UnsafeMutablePointer<UInt8>) {
-        if let base = source.baseAddress {
-            output.update(from: base, count: source.count)
+        guard let base = source.baseAddress else {
+            return
+        }
+        let count = source.count
+        let from = UnsafeRawPointer(base)
+        let to = UnsafeMutableRawPointer(output)
+        if count >= 8, count <= 16 {
+            // Two eight-byte moves that overlap when the count is below 16.
+            let head = from.loadUnaligned(as: UInt64.self)
+            let tail = from.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: count &- 8, as: UInt64.self)
+        } else if count >= 4, count < 8 {
+            let head = from.loadUnaligned(as: UInt32.self)
+            let tail = from.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: count &- 4, as: UInt32.self)
+        } else if count < 4 {
+            for index in 0..<count {
+                output[index] = base[index]
+            }
+        } else {
+            output.update(from: base, count: count)
         }
     }
 }

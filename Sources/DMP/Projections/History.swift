@@ -17,6 +17,25 @@ public enum History {
         }) {}
     }
 
+    /// The access trace of a dossier as `viewer` may see it, as of `time` (every event if `nil`):
+    /// entries are filtered against the dossier's state at that time (TR-2, TR-3).
+    public static func trace(
+        of dossier: DossierID, viewer: TraceViewer, asOf time: Int64? = nil, journal path: String
+    ) throws -> [TraceEntry] {
+        var state = DossierState(id: dossier)
+        var entries: [TraceEntry] = []
+        struct Done: Error {}
+        do {
+            try self.forEachEvent(journal: path) { event in
+                if let time, event.at > time { throw Done() }
+                guard event.dossier == dossier else { return }
+                state.apply(event)
+                entries.append(Traces.entry(event))
+            }
+        } catch is Done {}
+        return Traces.filter(entries, viewer: viewer, state: state)
+    }
+
     /// The state of a dossier as of `time` (every event at or before it), by replaying the
     /// journal: the same fold as live execution, cut at `time`.
     public static func state(of dossier: DossierID, asOf time: Int64, journal path: String) throws -> DossierState? {

@@ -58,20 +58,11 @@ public struct ManagementFigures: Sendable, Hashable {
     public var refusedAccesses = 0
 }
 
-/// The projections kept alongside the state: traces and management figures.
-struct Projections {
-    let settings: PolicySettings
-    private(set) var traces: [DossierID: [TraceEntry]] = [:]
+/// The management figures, as a fold of events (section 8).
+struct ManagementProjection {
     private(set) var figures = ManagementFigures()
 
-    init(settings: PolicySettings) {
-        self.settings = settings
-    }
-
-    mutating func apply(_ event: Event, before: DossierState, after: DossierState) {
-        var entry = TraceEntry(
-            sequence: event.sequence, at: event.at, type: event.type, actor: event.actor,
-            document: event.payload.documentID)
+    mutating func apply(_ event: Event, after: DossierState) {
         switch event.payload {
         case .openingNoticeSent:
             self.figures.noticesSent += 1
@@ -87,21 +78,34 @@ struct Projections {
             self.figures.reopenings += 1
         case .dossierPurged:
             self.figures.purges += 1
-        case .documentDeposited(let document, let mode, _, _), .documentReplaced(_, let document, let mode, _, _):
+        case .documentDeposited(let document, _, _, _), .documentReplaced(_, let document, _, _, _):
             self.figures.documentsByCategory[document.category, default: 0] += 1
-            entry.mode = mode
-        case .documentListConsulted(let mode, let reason, let right, _):
+        case .documentListConsulted(let mode, _, _, _), .documentConsulted(_, let mode, _, _):
             self.figures.accessesByMode[mode.rawValue, default: 0] += 1
+        case .consultationRefused:
+            self.figures.refusedAccesses += 1
+        default:
+            break
+        }
+    }
+}
+
+/// The access trace of a dossier: every event, as a trace entry (TR-1), filtered per viewer at
+/// query time against the dossier's current state (TR-2, TR-3). The trace survives purges (TR-5).
+enum Traces {
+    /// The trace entry of an event.
+    static func entry(_ event: Event) -> TraceEntry {
+        var entry = TraceEntry(
+            sequence: event.sequence, at: event.at, type: event.type, actor: event.actor,
+            document: event.payload.documentID)
+        switch event.payload {
+        case .documentDeposited(_, let mode, _, _), .documentReplaced(_, _, let mode, _, _):
             entry.mode = mode
-            entry.reason = reason
-            entry.right = right
-        case .documentConsulted(_, let mode, let reason, let right):
-            self.figures.accessesByMode[mode.rawValue, default: 0] += 1
+        case .documentListConsulted(let mode, let reason, let right, _), .documentConsulted(_, let mode, let reason, let right):
             entry.mode = mode
             entry.reason = reason
             entry.right = right
         case .consultationRefused(_, let mode, let reason, let refusal, _):
-            self.figures.refusedAccesses += 1
             entry.mode = mode
             entry.reason = reason
             entry.refusal = refusal
@@ -112,14 +116,7 @@ struct Projections {
         default:
             break
         }
-        // The trace survives purges (TR-5): it is never cut.
-        self.traces[event.dossier, default: []].append(entry)
-    }
-
-    /// The trace as `viewer` may see it now.
-    func trace(of dossier: DossierID, viewer: TraceViewer, state: DossierState) -> [TraceEntry] {
-        let entries = self.traces[dossier] ?? []
-        return Self.filter(entries, viewer: viewer, state: state)
+        return entry
     }
 
     /// TR-2 and TR-3: what each viewer may see of a trace, given the dossier's current state.

@@ -31,6 +31,10 @@ public actor DMPStore {
         public var journal = JournalOptions()
         /// The clock used for commands without their own time, ms since the epoch.
         public var clock: @Sendable () -> Int64 = { JournalClock.system.now() }
+        /// How long an idempotency key is remembered (DOC-3), in ms; `nil` for ever. Default:
+        /// 30 days. Memory for keys is proportional to the commands of that window, not to the
+        /// journal.
+        public var idempotencyWindow: Int64? = 30 * 86_400_000
 
         /// The defaults: sync every commit, the system clock, the default rule settings.
         public init() {
@@ -50,18 +54,25 @@ public actor DMPStore {
     private var states: [DossierID: DossierState] = [:]
     private var identifiers: [String: DossierID] = [:]
     private var outcomes: [String: Outcome] = [:]
+    /// Keys in the order they were first seen, with their time, to forget them after the window.
+    private var keyOrder: [(at: Int64, key: String)] = []
+    private var keyOrderStart = 0
     private var lastAt: Int64 = 0
     private var failure: JournalError?
     /// The number of commands whose clock time was before the last event (clamped, DOMAIN "Time").
     public private(set) var clampedClockReadings = 0
-    /// Projections kept up to date with every event.
-    private var projections: Projections
+    /// Management figures, kept up to date with every event (traces are read from the journal).
+    private var figures = ManagementProjection()
 
+    /// What a command produced, compactly: its events are re-read from the journal on a retry.
     private struct Outcome {
         var fingerprint: String
         var actorID: String
-        var events: [Event]
+        var firstSequence: UInt64
+        var count: Int
         var refusal: DomainError?
+        /// The events while they may not be durable yet (dropped once read back is possible).
+        var pending: [Event]?
     }
 
     private init(writer: JournalWriter, configuration: Configuration) {
@@ -69,7 +80,7 @@ public actor DMPStore {
         self.path = writer.path
         self.bodies = BodyStore(journalPath: writer.path)
         self.configuration = configuration
-        self.projections = Projections(settings: configuration.settings)
+
     }
 
     /// Opens the store at `path`, creating an empty journal if none exists, and replays it.
@@ -110,14 +121,20 @@ public actor DMPStore {
         default:
             break
         }
-        self.projections.apply(event, before: before, after: state)
-        var outcome = self.outcomes[event.command] ?? Outcome(
-            fingerprint: "", actorID: event.actor.id, events: [], refusal: nil)
-        outcome.events.append(event)
-        if case .consultationRefused(_, _, _, let refusal, _) = event.payload {
-            outcome.refusal = DomainError(DomainError.Code(rawValue: refusal), "refused: \(refusal)")
+        self.figures.apply(event, after: state)
+        if var outcome = self.outcomes[event.command] {
+            outcome.count += 1
+            self.outcomes[event.command] = outcome
+        } else {
+            self.outcomes[event.command] = Outcome(
+                fingerprint: "", actorID: event.actor.id, firstSequence: event.sequence, count: 1, refusal: nil)
+            self.keyOrder.append((event.at, event.command))
         }
-        self.outcomes[event.command] = outcome
+        if case .consultationRefused(_, _, _, let refusal, _) = event.payload {
+            self.outcomes[event.command]?.refusal = DomainError(
+                DomainError.Code(rawValue: refusal), "refused: \(refusal)")
+        }
+        _ = before
     }
 
     /// Decides a command, appends its events durably, and returns them.
@@ -135,7 +152,7 @@ public actor DMPStore {
         let fingerprint = Self.fingerprint(command)
         if let outcome = self.outcomes[command.key] {
             let same = outcome.fingerprint.isEmpty
-                ? outcome.actorID == command.actor.id || outcome.events.first?.actor.id == command.actor.id
+                ? outcome.actorID == command.actor.id
                 : outcome.fingerprint == fingerprint
             guard same else {
                 throw DomainError(
@@ -143,7 +160,7 @@ public actor DMPStore {
                     rule: "DOC-3")
             }
             if let refusal = outcome.refusal { throw refusal }
-            return outcome.events
+            return try self.events(of: outcome)
         }
         // Time never goes backwards in the journal.
         var now: Int64
@@ -207,14 +224,45 @@ public actor DMPStore {
         }
         for event in events { self.apply(event) }
         self.outcomes[command.key]?.fingerprint = fingerprint
+        self.outcomes[command.key]?.pending = events
+        self.forgetOldKeys(now: now)
         do throws(JournalError) {
             try await ticket.wait()
         } catch {
             self.failure = error
             throw DomainError(.storageFailed, "the events could not be made durable: \(error.message)")
         }
+        self.outcomes[command.key]?.pending = nil
         if let refusal = decision.refusal { throw refusal }
         return events
+    }
+
+    /// The events of an earlier command: from memory while pending, else from the journal.
+    private func events(of outcome: Outcome) throws(DomainError) -> [Event] {
+        if let pending = outcome.pending { return pending }
+        do {
+            let reader = try JournalReader(path: self.path)
+            try reader.seek(toSequence: outcome.firstSequence)
+            var events: [Event] = []
+            while events.count < outcome.count, let record = try reader.next() {
+                events.append(try EventCodec.decode(record.bytes))
+            }
+            return events
+        } catch {
+            throw DomainError(.storageFailed, "cannot read back the original outcome: \(error)")
+        }
+    }
+
+    private func forgetOldKeys(now: Int64) {
+        guard let window = self.configuration.idempotencyWindow else { return }
+        while self.keyOrderStart < self.keyOrder.count, self.keyOrder[self.keyOrderStart].at < now - window {
+            self.outcomes[self.keyOrder[self.keyOrderStart].key] = nil
+            self.keyOrderStart += 1
+        }
+        if self.keyOrderStart > 4096 && self.keyOrderStart * 2 > self.keyOrder.count {
+            self.keyOrder.removeFirst(self.keyOrderStart)
+            self.keyOrderStart = 0
+        }
     }
 
     static func fingerprint(_ command: Command) -> String {
@@ -238,15 +286,16 @@ public actor DMPStore {
         self.states.keys.sorted()
     }
 
-    /// The access trace of a dossier as `viewer` may see it (TR-2, TR-3).
-    public func trace(of dossier: DossierID, viewer: TraceViewer) -> [TraceEntry] {
-        guard let state = self.states[dossier] else { return [] }
-        return self.projections.trace(of: dossier, viewer: viewer, state: state)
+    /// The access trace of a dossier as `viewer` may see it (TR-2, TR-3), read from the journal
+    /// (acknowledged events).
+    /// - Throws: when the journal cannot be read.
+    public func trace(of dossier: DossierID, viewer: TraceViewer) throws -> [TraceEntry] {
+        try History.trace(of: dossier, viewer: viewer, journal: self.path)
     }
 
     /// The management figures the operator may see (section 8).
     public func managementFigures() -> ManagementFigures {
-        self.projections.figures
+        self.figures.figures
     }
 
     /// The last sequence number applied.

@@ -156,13 +156,8 @@ struct LifecycleTests {
         world.ok(.holder(), dossier, .closeDossier(reason: .holderRequest))
         world.ok(.holder(), dossier, .requestDeletion)
         _ = world.tick(at: ParisCalendar.adding(months: 4, to: world.now))
-        var projections = Projections(settings: PolicySettings())
-        var state = DossierState(id: dossier)
-        for event in world.log where event.dossier == dossier {
-            let before = state
-            state.apply(event)
-            projections.apply(event, before: before, after: state)
-        }
+        let (projections, states) = project(world)
+        let state = states[dossier]!
         let trace = projections.trace(of: dossier, viewer: .holder, state: state)
         #expect(trace.contains { $0.type == "DocumentConsulted" && $0.actor.id == doctorA.id })
         #expect(trace.contains { $0.type == "DossierPurged" })

@@ -2,18 +2,29 @@ import Testing
 
 @testable import DMP
 
-/// Builds the projections of a world's log, as the store does.
-func project(_ world: World) -> (Projections, [DossierID: DossierState]) {
-    var projections = Projections(settings: world.settings)
+/// The projections of a world's log, as the store and the journal queries build them.
+struct Projected {
+    var entries: [DossierID: [TraceEntry]] = [:]
     var states: [DossierID: DossierState] = [:]
-    for event in world.log {
-        let before = states[event.dossier] ?? DossierState(id: event.dossier)
-        var after = before
-        after.apply(event)
-        states[event.dossier] = after
-        projections.apply(event, before: before, after: after)
+    var management = ManagementProjection()
+
+    var figures: ManagementFigures { self.management.figures }
+
+    func trace(of dossier: DossierID, viewer: TraceViewer, state: DossierState) -> [TraceEntry] {
+        Traces.filter(self.entries[dossier] ?? [], viewer: viewer, state: state)
     }
-    return (projections, states)
+}
+
+func project(_ world: World) -> (Projected, [DossierID: DossierState]) {
+    var projected = Projected()
+    for event in world.log {
+        var state = projected.states[event.dossier] ?? DossierState(id: event.dossier)
+        state.apply(event)
+        projected.states[event.dossier] = state
+        projected.entries[event.dossier, default: []].append(Traces.entry(event))
+        projected.management.apply(event, after: state)
+    }
+    return (projected, projected.states)
 }
 
 @Suite("Traces and notifications (DOMAIN section 6)")

@@ -116,7 +116,7 @@ struct StoreTests {
         var liveTraces: [DossierID: [TraceEntry]] = [:]
         for id in liveIDs {
             live[id] = await store.state(of: id)
-            liveTraces[id] = await store.trace(of: id, viewer: .holder)
+            liveTraces[id] = try await store.trace(of: id, viewer: .holder)
         }
         let liveFigures = await store.managementFigures()
         if seed < 3 { print("seed \(seed): \(liveIDs.count) dossiers, \(await store.lastSequence) events") }
@@ -126,7 +126,7 @@ struct StoreTests {
         #expect(await replayed.dossierIDs() == liveIDs)
         for id in liveIDs {
             #expect(await replayed.state(of: id) == live[id], "seed \(seed): dossier \(id)")
-            #expect(await replayed.trace(of: id, viewer: .holder) == liveTraces[id], "seed \(seed): trace of \(id)")
+            #expect(try await replayed.trace(of: id, viewer: .holder) == liveTraces[id], "seed \(seed): trace of \(id)")
         }
         #expect(await replayed.managementFigures() == liveFigures)
         try await replayed.close()
