@@ -10,9 +10,11 @@ let package = Package(
     products: [
         .library(name: "DMPJournal", targets: ["DMPJournal"]),
         .library(name: "DMP", targets: ["DMP"]),
+        .executable(name: "dmp", targets: ["dmp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         .systemLibrary(
@@ -30,7 +32,20 @@ let package = Package(
         ),
         .target(
             name: "DMP",
-            dependencies: ["DMPJournal"],
+            dependencies: [
+                "DMPJournal",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "dmp",
+            dependencies: [
+                "DMP",
+                "DMPJournal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
         // Test helper: a child process that appends to a journal and reports acknowledgements,
@@ -44,6 +59,11 @@ let package = Package(
         .testTarget(
             name: "DMPJournalTests",
             dependencies: ["DMPJournal", "journal-crash-child"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "dmpTests",
+            dependencies: ["dmp", "DMP", "DMPJournal"],
             swiftSettings: strict
         ),
         .testTarget(

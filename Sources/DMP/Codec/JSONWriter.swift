@@ -152,21 +152,33 @@ package struct JSONWriter: ~Copyable {
     ///
     /// - Parameter name: The key, a compile-time constant written as is: it must not need escaping
     ///   (no `"`, `\` or control character).
+    @inline(__always)
     package mutating func key(_ name: StaticString) {
-        name.withUTF8Buffer { name in
-            self.reserve(name.count &+ 4)
-            var output = self.base + self.count
-            if self.needsComma {
-                output[0] = 0x2C
-                output += 1
+        if name.hasPointerRepresentation {
+            // Inlined, the name's length is a constant and the copy below folds to a few moves.
+            self.key(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        } else {
+            name.withUTF8Buffer { name in
+                self.key(name)
             }
-            output[0] = 0x22
-            Self.copy(name, to: output + 1)
-            output += name.count &+ 1
-            output[0] = 0x22
-            output[1] = 0x3A
-            self.count = output + 2 - self.base
         }
+    }
+
+    /// Writes a key from its bytes, which need no escaping.
+    @inline(__always)
+    private mutating func key(_ name: UnsafeBufferPointer<UInt8>) {
+        self.reserve(name.count &+ 4)
+        var output = self.base + self.count
+        if self.needsComma {
+            output[0] = 0x2C
+            output += 1
+        }
+        output[0] = 0x22
+        Self.copy(name, to: output + 1)
+        output += name.count &+ 1
+        output[0] = 0x22
+        output[1] = 0x3A
+        self.count = output + 2 - self.base
         self.needsComma = false
     }
 
@@ -258,6 +270,7 @@ package struct JSONWriter: ~Copyable {
     /// - Parameters:
     ///   - name: The key, a compile-time constant that needs no escaping.
     ///   - value: The value.
+    @inline(__always)
     package mutating func field(_ name: StaticString, _ value: String) {
         self.key(name)
         self.string(value)
@@ -268,6 +281,7 @@ package struct JSONWriter: ~Copyable {
     /// - Parameters:
     ///   - name: The key, a compile-time constant that needs no escaping.
     ///   - value: The value, or `nil` to omit the member.
+    @inline(__always)
     package mutating func field(_ name: StaticString, _ value: String?) {
         if let value {
             self.field(name, value)
@@ -279,6 +293,7 @@ package struct JSONWriter: ~Copyable {
     /// - Parameters:
     ///   - name: The key, a compile-time constant that needs no escaping.
     ///   - value: The value.
+    @inline(__always)
     package mutating func field(_ name: StaticString, _ value: Int64) {
         self.key(name)
         self.int(value)
@@ -289,6 +304,7 @@ package struct JSONWriter: ~Copyable {
     /// - Parameters:
     ///   - name: The key, a compile-time constant that needs no escaping.
     ///   - value: The value, or `nil` to omit the member.
+    @inline(__always)
     package mutating func field(_ name: StaticString, _ value: Int64?) {
         if let value {
             self.field(name, value)
@@ -300,6 +316,7 @@ package struct JSONWriter: ~Copyable {
     /// - Parameters:
     ///   - name: The key, a compile-time constant that needs no escaping.
     ///   - value: The value.
+    @inline(__always)
     package mutating func field(_ name: StaticString, _ value: UInt64) {
         self.key(name)
         self.uint(value)
@@ -310,6 +327,7 @@ package struct JSONWriter: ~Copyable {
     /// - Parameters:
     ///   - name: The key, a compile-time constant that needs no escaping.
     ///   - value: The value, or `nil` to omit the member.
+    @inline(__always)
     package mutating func field(_ name: StaticString, _ value: UInt64?) {
         if let value {
             self.field(name, value)
@@ -321,6 +339,7 @@ package struct JSONWriter: ~Copyable {
     /// - Parameters:
     ///   - name: The key, a compile-time constant that needs no escaping.
     ///   - value: The value.
+    @inline(__always)
     package mutating func field(_ name: StaticString, _ value: Bool) {
         self.key(name)
         self.bool(value)
@@ -331,6 +350,7 @@ package struct JSONWriter: ~Copyable {
     /// - Parameters:
     ///   - name: The key, a compile-time constant that needs no escaping.
     ///   - value: The value, or `nil` to omit the member.
+    @inline(__always)
     package mutating func field(_ name: StaticString, _ value: Bool?) {
         if let value {
             self.field(name, value)
@@ -342,6 +362,7 @@ package struct JSONWriter: ~Copyable {
     /// - Parameters:
     ///   - name: The key, a compile-time constant that needs no escaping.
     ///   - milliseconds: Milliseconds since 1970-01-01T00:00:00Z.
+    @inline(__always)
     package mutating func field(_ name: StaticString, timestamp milliseconds: Int64) {
         self.key(name)
         self.timestamp(milliseconds)
@@ -352,6 +373,7 @@ package struct JSONWriter: ~Copyable {
     /// - Parameters:
     ///   - name: The key, a compile-time constant that needs no escaping.
     ///   - milliseconds: Milliseconds since 1970-01-01T00:00:00Z, or `nil` to omit the member.
+    @inline(__always)
     package mutating func field(_ name: StaticString, timestamp milliseconds: Int64?) {
         if let milliseconds {
             self.field(name, timestamp: milliseconds)
@@ -502,6 +524,17 @@ package struct JSONWriter: ~Copyable {
                 return index &+ specials.trailingZeroBitCount &>> 3
             }
             index &+= 8
+        }
+        if index < count, count >= 8 {
+            // The last eight bytes, overlapping bytes already checked.
+            let last = count &- 8
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: last, as: UInt64.self))
+            let quotes = word ^ (ones &* 0x22)
+            let backslashes = word ^ (ones &* 0x5C)
+            let specials =
+                ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes | (word &- ones &* 0x20) & ~word)
+                & highBits
+            return specials == 0 ? count : last &+ specials.trailingZeroBitCount &>> 3
         }
         while index < count {
             let byte = value[index]
