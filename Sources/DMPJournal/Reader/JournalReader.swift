@@ -60,10 +60,31 @@ public final class JournalReader {
     /// Positions the cursor so that the next record returned is `sequence` (or the first one
     /// after it that exists). Skipped batches are checked against their seals but not
     /// decompressed.
+    /// - Throws: ``JournalError/Code/invalidArgument`` for a sequence number behind the cursor
+    ///   (a reader only moves forward; open a new one to go back).
     public func seek(toSequence sequence: UInt64) throws(JournalError) {
-        precondition(sequence >= self.nextSequence, "a reader only moves forward; open a new one to go back")
+        guard sequence >= self.skipUntil, sequence >= self.nextSequence || self.cursor == 0 else {
+            throw JournalError(
+                .invalidArgument, "cannot seek back to sequence \(sequence): a reader only moves forward",
+                path: self.path)
+        }
         self.skipUntil = sequence
     }
+
+    /// Positions the cursor at the unit starting at byte `offset`, as recorded by an index. The
+    /// unit is checked against its seal (its chain value must match its bytes, given the chain
+    /// value stored just before it), so a stale or forged index can make a read fail but never
+    /// return records the journal does not hold there. Reading then goes on sequentially.
+    /// - Throws: ``JournalError/Code/invalidArgument`` for an offset outside the journal.
+    public func seek(toUnitAt offset: Int) throws(JournalError) {
+        try self.scanner.reposition(to: offset)
+        self.cursor = 0
+        self.skipUntil = 0
+        self.nextSequence = 0
+    }
+
+    /// The byte offset where the next unit starts (record it in an index to come back here).
+    public var nextUnitOffset: Int { self.scanner.position }
 
     /// Returns the next record, or `nil` at the end of what is sealed so far.
     public func next() throws(JournalError) -> JournalRecord? {

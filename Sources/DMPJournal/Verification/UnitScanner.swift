@@ -69,6 +69,30 @@ final class UnitScanner {
         self.content.deallocate()
     }
 
+    /// Moves to a unit boundary found elsewhere (an index): the next unit is checked against its
+    /// own link with the chain value stored just before it, and its sequence numbers and time are
+    /// taken as they are (continuity is checked again from there on).
+    func reposition(to offset: Int) throws(JournalError) {
+        guard offset >= self.header.frameLength, offset <= self.window.fileSize else {
+            throw JournalError(.invalidArgument, "offset \(offset) is outside the journal", path: self.window.path)
+        }
+        if offset == self.header.frameLength {
+            self.head = self.header.genesis.bytes
+        } else {
+            guard offset - 32 >= self.header.frameLength else {
+                throw JournalError(.invalidArgument, "offset \(offset) is not a unit boundary", path: self.window.path)
+            }
+            self.head = try self.window.readDetached(at: offset - 32, count: 32)
+        }
+        self.position = offset
+        self.contentCount = 0
+        self.detached = true
+    }
+
+    /// Set by ``reposition(to:)``: the next unit's sequence and time are not checked against the
+    /// (unknown) previous unit.
+    private var detached = false
+
     var contentBytes: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: self.content[0..<self.contentCount])
     }
@@ -196,6 +220,11 @@ final class UnitScanner {
         guard seal.unitStart == UInt64(start) else {
             throw fail(.offsetMismatch, sealStart + 12, "the seal says its unit starts at \(seal.unitStart), not \(start)")
         }
+        if self.detached {
+            self.lastSequence = seal.firstSequence &- 1
+            self.lastTime = seal.committedAt
+            self.detached = false
+        }
         guard seal.firstSequence == self.lastSequence + 1 else {
             throw fail(
                 .sequenceGap, sealStart + 20,
@@ -236,6 +265,11 @@ final class UnitScanner {
                 "the checkpoint's chain value does not match its bytes (altered or damaged data)")
         }
         let checkpoint = Checkpoint.parse(unit)
+        if self.detached {
+            self.lastSequence = checkpoint.sequence
+            self.lastTime = checkpoint.signedAt
+            self.detached = false
+        }
         guard checkpoint.unitStart == UInt64(start) else {
             throw fail(.offsetMismatch, start + 12, "the checkpoint says it starts at \(checkpoint.unitStart), not \(start)")
         }
