@@ -663,6 +663,11 @@ private struct Builder {
             throw DomainError(.invalidCommand, "document.sha256: expected 64 lowercase hexadecimal digits", rule: "DOC-1")
         }
         guard metadata.size >= 0 else { throw DomainError(.invalidCommand, "document.size: negative", rule: "DOC-1") }
+        for (name, time) in [("createdAt", metadata.createdAt), ("actAt", metadata.actAt)]
+            + (metadata.dischargeAt.map { [("dischargeAt", $0)] } ?? [])
+        where !Timestamp.range.contains(time) {
+            throw DomainError(.invalidCommand, "document.\(name): outside the years 0000 to 9999", rule: "DOC-1")
+        }
     }
 
     mutating func decideDeletion(_ id: String, reason: String?) throws(DomainError) {

@@ -8,29 +8,15 @@ public enum ParisCalendar {
     static let millisecondsPerDay: Int64 = 86_400_000
     static let hour: Int64 = 3_600_000
 
-    /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+    /// Days since 1970-01-01 of a civil date (shared with the timestamp codec).
     static func days(year: Int, month: Int, day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let m = Int64(month)
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        Timestamp.days(fromCivilYear: Int64(year), month: Int64(month), day: Int64(day))
     }
 
     /// The civil date of a day number.
     static func civil(days: Int64) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (Int(m <= 2 ? y + 1 : y), Int(m), Int(d))
+        let date = Timestamp.civil(fromDays: days)
+        return (Int(date.year), Int(date.month), Int(date.day))
     }
 
     /// The day number of the last Sunday of a month.
@@ -103,11 +89,7 @@ public enum ParisCalendar {
     }
 
     static func daysIn(year: Int, month: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
+        Int(Timestamp.daysIn(month: Int64(month), year: Int64(year)))
     }
 
     /// The instant a person born on `birthDate` turns `age` (midnight, Paris).

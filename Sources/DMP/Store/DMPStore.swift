@@ -42,6 +42,10 @@ public actor DMPStore {
         }
     }
 
+    /// The times a command may have: deadlines computed from them (up to 10 years later) stay
+    /// within what timestamps can hold.
+    static let commandTimes: ClosedRange<Int64> = 0...ParisCalendar.days(year: 9000, month: 1, day: 1) * 86_400_000
+
     /// The record format name written in the journal header.
     public static let application = "dmp-events/1"
 
@@ -104,10 +108,9 @@ public actor DMPStore {
 
     /// Applies a durable (or about to be) event to the live state, the indexes and projections.
     private func apply(_ event: Event) {
-        var state = self.states[event.dossier] ?? DossierState(id: event.dossier)
-        let before = state
-        state.apply(event)
-        self.states[event.dossier] = state
+        // Mutate in place: copying the state out and back would copy its collections every event.
+        self.states[event.dossier, default: DossierState(id: event.dossier)].apply(event)
+        let state = self.states[event.dossier]!
         self.lastAt = max(self.lastAt, event.at)
         switch event.payload {
         case .openingNoticeSent(let identifier, _, _, _, _), .identifierChanged(let identifier):
@@ -134,7 +137,6 @@ public actor DMPStore {
             self.outcomes[event.command]?.refusal = DomainError(
                 DomainError.Code(rawValue: refusal), "refused: \(refusal)")
         }
-        _ = before
     }
 
     /// Decides a command, appends its events durably, and returns them.
@@ -164,6 +166,9 @@ public actor DMPStore {
         }
         // Time never goes backwards in the journal.
         var now: Int64
+        if let at = command.at, !Self.commandTimes.contains(at) {
+            throw DomainError(.invalidCommand, "at: \(Timestamp.format(at)) is outside the years 1970 to 8999")
+        }
         if let at = command.at {
             guard at >= self.lastAt else {
                 throw DomainError(
@@ -173,6 +178,10 @@ public actor DMPStore {
             now = at
         } else {
             now = self.configuration.clock()
+            guard Self.commandTimes.contains(now) else {
+                throw DomainError(
+                    .invalidCommand, "the store's clock reads \(Timestamp.format(now)), outside the years 1970 to 8999")
+            }
             if now < self.lastAt {
                 self.clampedClockReadings += 1
                 now = self.lastAt

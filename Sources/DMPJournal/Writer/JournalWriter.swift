@@ -259,7 +259,13 @@ public final class JournalWriter: Sendable {
     ///   ``JournalError/Code/syncFailed``, ``JournalError/Code/diskFull``, and other I/O errors.
     public func append<S: Sequence>(_ records: S) async throws(JournalError) -> ClosedRange<UInt64>
     where S.Element: Collection<UInt8> {
-        let batch = try RecordBatch(records)
+        var batch = RecordBatch()
+        for record in records {
+            let copied: Void?? = try? record.withContiguousStorageIfAvailable { buffer in
+                try batch.append(bytes: UnsafeRawBufferPointer(buffer))
+            }
+            if copied == nil || copied! == nil { try batch.append(record) }
+        }
         let ticket = try self.submit(batch)
         try await ticket.wait()
         return ticket.sequences

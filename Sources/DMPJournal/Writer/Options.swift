@@ -133,6 +133,13 @@ public struct RecordBatch: Sendable {
         for record in records { try self.append(record) }
     }
 
+    /// Creates a batch from records given as arrays.
+    /// - Throws: ``JournalError/Code/recordContainsNewline`` if a record contains 0x0A.
+    public init(_ records: [[UInt8]]) throws(JournalError) {
+        self.bytes.reserveCapacity(records.reduce(records.count) { $0 + $1.count })
+        for record in records { try self.append(record) }
+    }
+
     /// The number of bytes the batch occupies before compression.
     public var byteCount: Int { self.bytes.count }
 
@@ -140,6 +147,23 @@ public struct RecordBatch: Sendable {
     /// - Throws: ``JournalError/Code/recordContainsNewline`` if the record contains 0x0A (the
     ///   batch is unchanged), ``JournalError/Code/tooLarge`` past the format's 64 MiB frame limit.
     public mutating func append(_ record: some Collection<UInt8>) throws(JournalError) {
+        let start = self.bytes.count
+        let copied: Void? = record.withContiguousStorageIfAvailable { self.bytes.append(contentsOf: $0) }
+        if copied == nil { self.bytes.append(contentsOf: record) }
+        try self.finishRecord(from: start)
+    }
+
+    /// Appends a record held in contiguous memory (one copy, no allocation beyond the batch's).
+    /// - Throws: as ``append(_:)``.
+    public mutating func append(bytes record: UnsafeRawBufferPointer) throws(JournalError) {
+        let start = self.bytes.count
+        self.bytes.append(contentsOf: record)
+        try self.finishRecord(from: start)
+    }
+
+    /// Appends a record given as an array.
+    /// - Throws: as ``append(_:)``.
+    public mutating func append(_ record: [UInt8]) throws(JournalError) {
         let start = self.bytes.count
         self.bytes.append(contentsOf: record)
         try self.finishRecord(from: start)
