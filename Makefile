@@ -1,7 +1,7 @@
 # One command runs every check the project has: `make test`.
-.PHONY: test build swift-test tools-test clean
+.PHONY: test build swift-test tools-test benchmarks-build clean
 
-test: build swift-test tools-test
+test: build swift-test tools-test benchmarks-build
 	@echo "all checks passed"
 
 # Debug build of every target and test; our own targets treat warnings as errors.
@@ -15,6 +15,10 @@ swift-test:
 # Swift verifier).
 tools-test:
 	python3 -m unittest discover -s Tools -p 'test_*.py'
+
+# The benchmarks are built (so they cannot rot) but not run: see Benchmarks/README.md.
+benchmarks-build:
+	swift build --package-path Benchmarks
 
 clean:
 	rm -rf .build

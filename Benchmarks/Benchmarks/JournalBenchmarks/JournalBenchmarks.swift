@@ -5,9 +5,12 @@ import GRDB
 import JournalBenchSupport
 
 // The journal's operations, each beside its baseline, as ordo-one/benchmark suites. Names sort
-// so that an operation and its baselines print together: "<operation>: journal" then
-// "<operation>: baseline, …". One iteration does the work named (one batch of 1,024 events, one
-// durable event, one pass over the 1 M-event fixture).
+// so that an operation and its baselines print together: "<Operation>-journal…" then
+// "<Operation>-baseline_…". Names hold no spaces or slashes: package-benchmark 1.38.1 writes
+// threshold files with those replaced by `_` but looks them up by the raw name, so a name with
+// a space would never find its thresholds.
+// One iteration does the work named (one batch of 1,024 events, one durable event, one pass over
+// the 1 M-event fixture).
 //
 // Thresholds: only the allocation count (`mallocCountTotal`) is checked — it is deterministic;
 // wall-clock figures on this shared VM are not (and the malloc interposer inflates them).
@@ -30,6 +33,8 @@ final class Shared: @unchecked Sendable {
     var path = ""
     var pool: [[UInt8]] = []
     var next = 0
+    /// The next sequence number (SQLite baselines).
+    var sequence = 1
 
     /// The next `count` events of the pool (which wraps around).
     func take(_ count: Int) -> ArraySlice<[UInt8]> {
@@ -61,7 +66,7 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 200, thresholds: allocationThreshold(relative: 5, absolute: 200))
 
     let bulkJournal = Shared()
-    Benchmark("Append bulk 1,024/batch no sync: journal", configuration: bulk) { benchmark in
+    Benchmark("AppendBulk_1024PerBatch_noSync-journal", configuration: bulk) { benchmark in
         let batch = bulkJournal.take(1024)
         benchmark.startMeasurement()
         blackHole(try await bulkJournal.writer!.append(batch))
@@ -74,10 +79,11 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let bulkSQLite = Shared()
-    Benchmark("Append bulk 1,024/batch no sync: baseline, SQLite via GRDB, sync OFF", configuration: bulk) {
+    Benchmark("AppendBulk_1024PerBatch_noSync-baseline_SQLiteGRDB_syncOFF", configuration: bulk) {
         benchmark in
         let batch = bulkSQLite.take(1024)
-        let first = bulkSQLite.next
+        let first = bulkSQLite.sequence
+        bulkSQLite.sequence += batch.count
         benchmark.startMeasurement()
         try bulkSQLite.database!.write { db in try SQLiteBaseline.insertGRDB(db, batch, firstSequence: first) }
     } setup: {
@@ -95,7 +101,7 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 1000, thresholds: allocationThreshold(relative: 10, absolute: 4))
 
     let durableJournal = Shared()
-    Benchmark("Append durable 1 event/commit: journal", configuration: durable) { benchmark in
+    Benchmark("AppendDurable_1EventPerCommit-journal", configuration: durable) { benchmark in
         let event = durableJournal.take(1)
         benchmark.startMeasurement()
         blackHole(try await durableJournal.writer!.append(event))
@@ -109,7 +115,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let durableSQLite = Shared()
-    Benchmark("Append durable 1 event/commit: baseline, SQLite via GRDB, WAL FULL", configuration: durable) {
+    Benchmark("AppendDurable_1EventPerCommit-baseline_SQLiteGRDB_WAL_FULL", configuration: durable) {
         benchmark in
         let event = durableSQLite.take(1).first!
         benchmark.startMeasurement()
@@ -126,7 +132,7 @@ let benchmarks: @Sendable () -> Void = {
     // MARK: Building a batch, per event (scaled: one iteration = 1,000 records)
 
     Benchmark(
-        "Batch build RecordBatch.append x1000: journal",
+        "BatchBuild_RecordBatchAppend_x1000-journal",
         configuration: .init(scalingFactor: .kilo, maxIterations: 2000, thresholds: allocationThreshold(relative: 5, absolute: 4))
     ) { benchmark, events in
         var batch = RecordBatch()
@@ -144,20 +150,20 @@ let benchmarks: @Sendable () -> Void = {
         warmupIterations: 1, maxDuration: .seconds(5), maxIterations: 5,
         thresholds: allocationThreshold(relative: 2, absolute: 50))
 
-    Benchmark("Verify 1M events: journal", configuration: pass) { benchmark, fixture in
+    Benchmark("Verify_1M-journal", configuration: pass) { benchmark, fixture in
         blackHole(try JournalOps.verify(fixture.journalPath))
     } setup: {
         try await Fixture.prepare(count: fixtureEvents)
     }
 
-    Benchmark("Verify 1M events: baseline, physical limit LZ4 + SHA-256 in memory", configuration: pass) {
+    Benchmark("Verify_1M-baseline_physicalLimit_LZ4_SHA256_inMemory", configuration: pass) {
         benchmark, limit in
         blackHole(limit.run())
     } setup: {
         try PhysicalLimit(path: try await Fixture.prepare(count: fixtureEvents).journalPath)
     }
 
-    Benchmark("Verify 1M events: baseline, per-record SHA-256 chain", configuration: pass) { benchmark, arena in
+    Benchmark("Verify_1M-baseline_perRecordSHA256Chain", configuration: pass) { benchmark, arena in
         blackHole(PerRecordChain.run(arena))
     } setup: {
         RecordArena(try await Fixture.prepare(count: fixtureEvents).generator, count: fixtureEvents)
@@ -165,14 +171,14 @@ let benchmarks: @Sendable () -> Void = {
 
     // MARK: Read all, 1 M events
 
-    Benchmark("Read all 1M events: journal nextBatch", configuration: pass) { benchmark, fixture in
+    Benchmark("ReadAll_1M-journal_nextBatch", configuration: pass) { benchmark, fixture in
         blackHole(try JournalOps.readAll(fixture.journalPath))
     } setup: {
         try await Fixture.prepare(count: fixtureEvents)
     }
 
     let readSQLite = Shared()
-    Benchmark("Read all 1M events: baseline, SQLite C API in order", configuration: pass) { benchmark in
+    Benchmark("ReadAll_1M-baseline_SQLiteC_inOrder", configuration: pass) { benchmark in
         blackHole(try readSQLite.database!.read { db in try SQLiteBaseline.readAllRaw(db) })
     } setup: {
         readSQLite.database = try DatabasePool(path: try await Fixture.prepare(count: fixtureEvents).sqlitePath)

@@ -1,4 +1,5 @@
 import DMPJournal
+import Foundation
 import GRDB
 
 /// The result of running concurrent appenders for a while.
@@ -9,6 +10,12 @@ public struct AppendRun: Sendable {
     public var latencies: [UInt64]
     /// Group commits (journal only: seals in the file), to report events per `fdatasync`.
     public var commits: Int?
+    /// CPU time of the whole process (user + system, all threads) during the run, in seconds:
+    /// with 2 cores, a run that uses well under 2 s of CPU per second is waiting, not computing.
+    public var cpuSeconds: Double = 0
+
+    /// CPU cores kept busy on average (2.0 = both cores saturated).
+    public var coresBusy: Double { self.cpuSeconds / self.seconds }
 
     public var eventsPerSecond: Double { Double(self.events) / self.seconds }
     public var p50: UInt64 { percentile(self.latencies, 50) }
@@ -59,6 +66,7 @@ public enum Appenders {
         appenders: Int, seconds: Double, pool: [[UInt8]],
         append: @escaping @Sendable ([UInt8]) async throws -> Void
     ) async throws -> AppendRun {
+        let cpuBefore = cpuTime()
         let start = nanos()
         let deadline = start + UInt64(seconds * 1e9)
         let latencies = try await withThrowingTaskGroup(of: [UInt64].self) { group in
@@ -82,7 +90,33 @@ public enum Appenders {
             return all
         }
         let elapsed = Double(nanos() - start) / 1e9
-        return AppendRun(events: latencies.count, seconds: elapsed, latencies: latencies.sorted(), commits: nil)
+        return AppendRun(
+            events: latencies.count, seconds: elapsed, latencies: latencies.sorted(), commits: nil,
+            cpuSeconds: cpuTime() - cpuBefore)
+    }
+
+    /// The physical limit of durable appends on this disk: `write` of `bytes` at the end of a
+    /// file, then `fdatasync`, again and again for `seconds` — what one group commit must at least
+    /// cost (without compression, hashing, or any waiting for appenders). Returns sorted
+    /// latencies of each write + sync in nanoseconds.
+    public static func syncProbe(bytes: Int, seconds: Double) -> [UInt64] {
+        let path = BenchFiles.scratch("sync-probe-\(bytes)")
+        defer { BenchFiles.remove(path) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        precondition(fd >= 0, "cannot create \(path)")
+        defer { close(fd) }
+        let buffer = [UInt8](repeating: 0x5A, count: bytes)
+        var offset = 0
+        var latencies: [UInt64] = []
+        let deadline = nanos() + UInt64(seconds * 1e9)
+        while nanos() < deadline {
+            let before = nanos()
+            let written = buffer.withUnsafeBytes { pwrite(fd, $0.baseAddress, bytes, off_t(offset)) }
+            precondition(written == bytes && fdatasync(fd) == 0, "write or fdatasync failed")
+            latencies.append(nanos() - before)
+            offset += bytes
+        }
+        return latencies.sorted()
     }
 
     /// Bulk import into the journal without sync: `writer.append(batch)` for consecutive batches

@@ -6,15 +6,21 @@ import GRDBSQLite
 public enum SQLiteBaseline {
     public static let insertSQL = "INSERT INTO events(seq, body) VALUES (?, ?)"
 
-    /// A `DatabasePool` (always WAL) with `PRAGMA synchronous` set on every connection:
-    /// `FULL` (a commit is durable when it returns), `NORMAL` (WAL syncs only at checkpoints: a
-    /// crash may lose the last commits), or `OFF`.
+    /// A `DatabasePool` (always WAL) whose writer connection runs with `PRAGMA synchronous`
+    /// as given: `FULL` (a commit is durable when it returns), `NORMAL` (WAL syncs only at
+    /// checkpoints: a crash may lose the last commits), or `OFF`.
+    ///
+    /// Set after opening: `DatabasePool` sets `synchronous = NORMAL` itself when it turns WAL on,
+    /// after `Configuration.prepareDatabase` has run, so a pragma there would be overridden.
     public static func openPool(_ path: String, synchronous: String) throws -> DatabasePool {
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
+        let pool = try DatabasePool(path: path)
+        let codes = ["OFF": 0, "NORMAL": 1, "FULL": 2, "EXTRA": 3]
+        try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            let actual = try Int.fetchOne(db, sql: "PRAGMA synchronous")
+            precondition(actual == codes[synchronous], "PRAGMA synchronous = \(synchronous) did not take")
         }
-        return try DatabasePool(path: path, configuration: configuration)
+        return pool
     }
 
     public static func createTable(_ db: Database) throws {

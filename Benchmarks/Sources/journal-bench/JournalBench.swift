@@ -16,6 +16,8 @@ struct JournalBench {
         var appenders = [1, 64, 1024]
         var sections: Set<String> = ["append", "bulk", "verify", "read", "size"]
         var repeats = 3
+        /// Durable append without the SQLite runs and the disk probe (for profiling).
+        var journalOnly = false
     }
 
     static func parse() -> Options {
@@ -34,6 +36,7 @@ struct JournalBench {
             case "--seconds": options.seconds = Double(value(argument)) ?? options.seconds
             case "--appenders": options.appenders = value(argument).split(separator: ",").compactMap { Int($0) }
             case "--only": options.sections = Set(value(argument).split(separator: ",").map(String.init))
+            case "--journal-only": options.journalOnly = true
             case "--quick":
                 // A smoke run (seconds, not minutes): small fixture, short append windows.
                 options.events = 20_000
@@ -44,6 +47,7 @@ struct JournalBench {
                     """
                     usage: journal-bench [--events N] [--seconds S] [--appenders 1,64,1024]
                                          [--only append,bulk,verify,read,size] [--quick]
+                                         [--journal-only]   (durable append without baselines: profiling)
                     """)
                 exit(argument == "--help" || argument == "-h" ? 0 : 2)
             }
@@ -95,25 +99,44 @@ struct JournalBench {
 
     static func durableAppend(_ options: Options, pool: [[UInt8]]) async throws {
         print("\n## Durable append (one event per append, acknowledged after fdatasync)")
+        let eventSize = pool.reduce(0) { $0 + $1.count + 1 } / pool.count
         for n in options.appenders {
             let journal = try await Appenders.journal(appenders: n, seconds: options.seconds, pool: pool)
+            if options.journalOnly {
+                print(
+                    "  journal, \(n) appenders: \(rate(journal.eventsPerSecond)), p50 \(micros(journal.p50)), "
+                        + String(
+                            format: "%.1f events/commit, %.2f cores busy, %.2f µs CPU/event",
+                            Double(journal.events) / Double(max(1, journal.commits ?? 1)), journal.coresBusy,
+                            journal.cpuSeconds * 1e6 / Double(journal.events)))
+                continue
+            }
             let full = try await Appenders.sqlite(
                 appenders: n, seconds: options.seconds, pool: pool, synchronous: "FULL")
             let normal = try await Appenders.sqlite(
                 appenders: n, seconds: options.seconds, pool: pool, synchronous: "NORMAL")
+            // The disk's own limit for n events per sync: one write of their bytes + fdatasync.
+            let probe = Appenders.syncProbe(bytes: n * eventSize, seconds: min(1, options.seconds))
+            let limit = Double(n) * 1e9 / Double(percentile(probe, 50))
             let perCommit = Double(journal.events) / Double(max(1, journal.commits ?? 1))
+            let label = "durable append, \(n) appender\(n == 1 ? "" : "s")"
             add(
-                "durable append, \(n) appender\(n == 1 ? "" : "s")",
-                "\(rate(journal.eventsPerSecond)), p50 \(micros(journal.p50)), p99 \(micros(journal.p99)), "
-                    + String(format: "%.1f events/fdatasync", perCommit),
-                "SQLite FULL \(rate(full.eventsPerSecond)), p50 \(micros(full.p50)), p99 \(micros(full.p99))",
+                label,
+                "\(rate(journal.eventsPerSecond)), p50 \(micros(journal.p50)), p99 \(micros(journal.p99)); "
+                    + String(format: "%.1f events/fdatasync, %.2f cores busy", perCommit, journal.coresBusy),
+                "SQLite via GRDB, WAL, synchronous=FULL: \(rate(full.eventsPerSecond)), p50 \(micros(full.p50)), "
+                    + "p99 \(micros(full.p99))",
                 times(journal.eventsPerSecond / full.eventsPerSecond))
             add(
-                "durable append, \(n) appender\(n == 1 ? "" : "s") (vs NORMAL)",
-                rate(journal.eventsPerSecond),
-                "SQLite NORMAL (not durable per commit) \(rate(normal.eventsPerSecond)), p50 \(micros(normal.p50)), "
-                    + "p99 \(micros(normal.p99))",
+                "\(label) (vs NORMAL)", rate(journal.eventsPerSecond),
+                "SQLite via GRDB, WAL, synchronous=NORMAL (not durable per commit): \(rate(normal.eventsPerSecond)), "
+                    + "p50 \(micros(normal.p50)), p99 \(micros(normal.p99))",
                 times(journal.eventsPerSecond / normal.eventsPerSecond))
+            add(
+                "\(label) (vs the disk)", rate(journal.eventsPerSecond),
+                "disk limit: write \(n)×\(eventSize) B + fdatasync, p50 \(micros(percentile(probe, 50))), "
+                    + "p99 \(micros(percentile(probe, 99))) → \(rate(limit))",
+                String(format: "%.0f%% of the limit", journal.eventsPerSecond / limit * 100))
         }
     }
 
