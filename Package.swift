@@ -64,6 +64,7 @@ let package = Package(
         .testTarget(
             name: "dmpTests",
             dependencies: ["dmp", "DMP", "DMPJournal"],
+            exclude: ["Fixtures", "validate_cli_output.py"],
             swiftSettings: strict
         ),
         .testTarget(

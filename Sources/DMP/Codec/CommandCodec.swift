@@ -151,7 +151,7 @@ enum ActionKind: String, CaseIterable, WireValue {
     case consultDocument = "ConsultDocument"
     case tick = "Tick"
 
-    static let wireValues = Self.allCases
+    static let wireTable = WireTable<Self>()
 
     /// The kind of an action.
     init(_ action: Command.Action) {
@@ -293,7 +293,7 @@ extension CommandCodec {
 
 extension CommandCodec {
     /// The path of the `data` object.
-    private static let dataPath = FieldPath("", "data")
+    private static var dataPath: FieldPath { FieldPath("", "data") }
 
     /// The path of a member of `data`.
     @inline(__always)
@@ -385,15 +385,19 @@ extension CommandCodec {
         }
         guard valid else {
             throw reader.error(
-                path, "expected a UUID such as 6f1c2a9e-3b4d-5e6f-8a7b-9c0d1e2f3a4b, found \(IdentifierText.quoted(text))",
-                at: start)
+                path,
+                "expected a UUID such as 6f1c2a9e-3b4d-5e6f-8a7b-9c0d1e2f3a4b, found \(FieldReader.quoted(text))",
+                at: start
+            )
         }
         return DossierID(rawValue: text.lowercased())
     }
 
     /// Reads a professional's national id (ID-4) and normalises it.
     private static func readProfessional(
-        _ slot: inout String?, _ path: FieldPath, from reader: inout FieldReader
+        _ slot: inout String?,
+        _ path: FieldPath,
+        from reader: inout FieldReader
     ) throws(FieldError) {
         try reader.claim(slot, path)
         let start = reader.offset
@@ -407,7 +411,8 @@ extension CommandCodec {
 
     /// Reads the `data` of an action.
     private static func readAction(
-        _ kind: ActionKind, from reader: inout FieldReader
+        _ kind: ActionKind,
+        from reader: inout FieldReader
     ) throws(FieldError) -> Command.Action {
         var identifier: PatientIdentifier?
         var traits: IdentityTraits?
@@ -479,14 +484,19 @@ extension CommandCodec {
         switch kind {
         case .sendOpeningNotice:
             return .sendOpeningNotice(
-                identifier: try required(identifier, "identifier"), traits: try required(traits, "traits"),
-                channel: try required(channel, "channel"))
+                identifier: try required(identifier, "identifier"),
+                traits: try required(traits, "traits"),
+                channel: try required(channel, "channel")
+            )
         case .opposeCreation, .reopenDossier, .requestDeletion, .withdrawDeletionRequest, .tick:
             return Self.emptyAction(kind)
         case .createDossier:
             return .createDossier(
-                identifier: identifier, traits: traits, mode: try required(creationMode, "mode"),
-                expressConsent: expressConsent ?? false)
+                identifier: identifier,
+                traits: traits,
+                mode: try required(creationMode, "mode"),
+                expressConsent: expressConsent ?? false
+            )
         case .closeDossier:
             return .closeDossier(reason: try required(closureReason, "reason"))
         case .suspendDossier:
@@ -500,15 +510,18 @@ extension CommandCodec {
         case .addLegalRepresentative:
             return .addLegalRepresentative(
                 representative: try required(representative, "representative"),
-                kind: try required(representativeKind, "kind"))
+                kind: try required(representativeKind, "kind")
+            )
         case .removeLegalRepresentative:
             return .removeLegalRepresentative(representative: try required(representative, "representative"))
         case .depositDocument:
             return .depositDocument(document: try required(document, "document"), mode: try required(mode, "mode"))
         case .replaceDocument:
             return .replaceDocument(
-                replaced: try required(replaced, "replaced"), document: try required(document, "document"),
-                mode: try required(mode, "mode"))
+                replaced: try required(replaced, "replaced"),
+                document: try required(document, "document"),
+                mode: try required(mode, "mode")
+            )
         case .archiveDocument:
             return .archiveDocument(document: try required(documentID, "document"))
         case .unarchiveDocument:
@@ -525,7 +538,9 @@ extension CommandCodec {
             return .releaseDocument(document: try required(documentID, "document"))
         case .authorise:
             return .authorise(
-                professional: try required(professional, "professional"), basis: try required(basis, "basis"))
+                professional: try required(professional, "professional"),
+                basis: try required(basis, "basis")
+            )
         case .revokeAuthorisation:
             return .revokeAuthorisation(professional: try required(professional, "professional"))
         case .block:
@@ -556,7 +571,10 @@ extension CommandCodec {
             return .consultDocumentList(mode: try required(mode, "mode"), reason: reason)
         case .consultDocument:
             return .consultDocument(
-                document: try required(documentID, "document"), mode: try required(mode, "mode"), reason: reason)
+                document: try required(documentID, "document"),
+                mode: try required(mode, "mode"),
+                reason: reason
+            )
         }
     }
 
@@ -572,7 +590,7 @@ extension CommandCodec {
     }
 
     /// Whether an action has a member of that name.
-    private static func allows(_ kind: ActionKind, _ member: JSONKey) -> Bool {
+    private static func allows(_ kind: ActionKind, _ member: FieldKey) -> Bool {
         switch kind {
         case .sendOpeningNotice: member == "identifier" || member == "traits" || member == "channel"
         case .opposeCreation, .reopenDossier, .requestDeletion, .withdrawDeletionRequest, .tick: false

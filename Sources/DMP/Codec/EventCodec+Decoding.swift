@@ -2,9 +2,13 @@
 
 extension EventCodec {
     /// The path of the `data` object.
-    static let dataPath = FieldPath("", "data")
+    static var dataPath: FieldPath { FieldPath("", "data") }
 
     /// Reads one record.
+    ///
+    /// Inlined into ``decode(_:)-(UnsafeRawBufferPointer)``, its only caller, so that the event is
+    /// built in place rather than copied out.
+    @inline(__always)
     static func read(_ bytes: UnsafeRawBufferPointer) throws(FieldError) -> Event {
         var reader = FieldReader(bytes)
         var sequence: UInt64?
@@ -91,7 +95,10 @@ extension EventCodec {
     ///   - versionAt: The offset of `v`, for the error about an unsupported version.
     ///   - reader: A reader on the `data` value.
     static func readData(
-        _ kind: EventKind, version: Int64, versionAt: Int, from reader: inout FieldReader
+        _ kind: EventKind,
+        version: Int64,
+        versionAt: Int,
+        from reader: inout FieldReader
     ) throws(FieldError) -> EventPayload {
         switch (kind, version) {
         case (_, Int64(EventPayload.currentVersion)):
@@ -116,7 +123,8 @@ extension EventCodec {
 
     /// Reads `data` in the current version of its type.
     private static func readCurrentData(
-        _ kind: EventKind, from reader: inout FieldReader
+        _ kind: EventKind,
+        from reader: inout FieldReader
     ) throws(FieldError) -> EventPayload {
         switch kind {
         case .openingNoticeSent:
@@ -262,7 +270,10 @@ extension EventCodec {
             }
             return .majorityReached(
                 representativesRemoved: try reader.required(
-                    removed, Self.data("representativesRemoved"), objectAt: start)
+                    removed,
+                    Self.data("representativesRemoved"),
+                    objectAt: start
+                )
             )
 
         case .identityRectified:
@@ -288,7 +299,8 @@ extension EventCodec {
                 identifier = try reader.patientIdentifier(Self.data("identifier"))
             }
             return .identifierChanged(
-                identifier: try reader.required(identifier, Self.data("identifier"), objectAt: start))
+                identifier: try reader.required(identifier, Self.data("identifier"), objectAt: start)
+            )
 
         case .legalRepresentativeAdded:
             var representative: String?
@@ -308,18 +320,27 @@ extension EventCodec {
 
         case .legalRepresentativeRemoved:
             return .legalRepresentativeRemoved(
-                representative: try Self.readOnlyString("representative", from: &reader))
+                representative: try Self.readOnlyString("representative", from: &reader)
+            )
 
         case .documentDeposited:
             let deposit = try Self.readDeposit(replacement: false, from: &reader)
             return .documentDeposited(
-                document: deposit.document, mode: deposit.mode, late: deposit.late, deadlines: deposit.deadlines)
+                document: deposit.document,
+                mode: deposit.mode,
+                late: deposit.late,
+                deadlines: deposit.deadlines
+            )
 
         case .documentReplaced:
             let deposit = try Self.readDeposit(replacement: true, from: &reader)
             return .documentReplaced(
-                replaced: deposit.replaced ?? "", document: deposit.document, mode: deposit.mode, late: deposit.late,
-                deadlines: deposit.deadlines)
+                replaced: deposit.replaced ?? "",
+                document: deposit.document,
+                mode: deposit.mode,
+                late: deposit.late,
+                deadlines: deposit.deadlines
+            )
 
         case .documentArchived:
             return .documentArchived(document: try Self.readOnlyString("document", from: &reader))
@@ -338,7 +359,9 @@ extension EventCodec {
                 }
             }
             return .documentDeleted(
-                document: try reader.required(document, Self.data("document"), objectAt: start), reason: reason)
+                document: try reader.required(document, Self.data("document"), objectAt: start),
+                reason: reason
+            )
 
         case .documentMasked:
             return .documentMasked(document: try Self.readOnlyString("document", from: &reader))
@@ -423,7 +446,8 @@ extension EventCodec {
                 settings = try reader.emergencySettings(Self.data("settings"), object: "data.settings")
             }
             return .emergencySettingsChanged(
-                settings: try reader.required(settings, Self.data("settings"), objectAt: start))
+                settings: try reader.required(settings, Self.data("settings"), objectAt: start)
+            )
 
         case .documentListConsulted:
             var mode: AccessMode?
@@ -522,7 +546,8 @@ extension EventCodec {
 
     /// Reads a `data` object whose only member is one string.
     private static func readOnlyString(
-        _ name: StaticString, from reader: inout FieldReader
+        _ name: StaticString,
+        from reader: inout FieldReader
     ) throws(FieldError) -> String {
         var value: String?
         let start = try reader.beginObject(Self.dataPath)
@@ -546,7 +571,8 @@ extension EventCodec {
 
     /// Reads the `data` of a deposit (DOC-1, DOC-2, ACC-6) or a replacement (DOC-4).
     private static func readDeposit(
-        replacement: Bool, from reader: inout FieldReader
+        replacement: Bool,
+        from reader: inout FieldReader
     ) throws(FieldError) -> Deposit {
         var replaced: String?
         var document: DocumentMetadata?
@@ -599,78 +625,5 @@ extension EventCodec {
             reminder: try reader.required(reminder, FieldPath("data.deadlines", "reminder"), objectAt: start),
             release: try reader.required(release, FieldPath("data.deadlines", "release"), objectAt: start)
         )
-    }
-}
-
-// MARK: - Document metadata
-
-extension FieldReader {
-    /// Reads document metadata (DOC-1).
-    ///
-    /// - Parameters:
-    ///   - path: The member that holds the object, such as `data.document`.
-    ///   - object: The same path as one string, for the paths of its members.
-    ///   - lenient: Whether times may be any RFC 3339 date-time and the digest upper-case hex
-    ///     (commands typed by people); records hold the canonical forms only.
-    mutating func documentMetadata(
-        _ path: FieldPath, object: StaticString, lenient: Bool
-    ) throws(FieldError) -> DocumentMetadata {
-        var id: String?
-        var typeCode: String?
-        var category: String?
-        var classCode: String?
-        var title: String?
-        var createdAt: Int64?
-        var actAt: Int64?
-        var dischargeAt: Int64?
-        var confidentiality: Confidentiality?
-        var format: String?
-        var size: Int64?
-        var sha256: String?
-        let start = try self.beginObject(path)
-        while let key = try self.nextKey(path) {
-            switch key {
-            case "id": try self.read(&id, FieldPath(object, "id"))
-            case "typeCode": try self.read(&typeCode, FieldPath(object, "typeCode"))
-            case "category": try self.read(&category, FieldPath(object, "category"))
-            case "classCode": try self.read(&classCode, FieldPath(object, "classCode"))
-            case "title": try self.read(&title, FieldPath(object, "title"))
-            case "createdAt": try self.readInstant(&createdAt, FieldPath(object, "createdAt"), lenient: lenient)
-            case "actAt": try self.readInstant(&actAt, FieldPath(object, "actAt"), lenient: lenient)
-            case "dischargeAt": try self.readInstant(&dischargeAt, FieldPath(object, "dischargeAt"), lenient: lenient)
-            case "confidentiality":
-                try self.claim(confidentiality, FieldPath(object, "confidentiality"))
-                confidentiality = try self.confidentiality(FieldPath(object, "confidentiality"))
-            case "format": try self.read(&format, FieldPath(object, "format"))
-            case "size":
-                try self.claim(size, FieldPath(object, "size"))
-                size = try self.count(FieldPath(object, "size"))
-            case "sha256":
-                try self.claim(sha256, FieldPath(object, "sha256"))
-                sha256 = try self.sha256(FieldPath(object, "sha256"), acceptUppercase: lenient)
-            default:
-                throw self.unknownKey(key, in: path)
-            }
-        }
-        return DocumentMetadata(
-            id: try self.required(id, FieldPath(object, "id"), objectAt: start),
-            typeCode: try self.required(typeCode, FieldPath(object, "typeCode"), objectAt: start),
-            category: try self.required(category, FieldPath(object, "category"), objectAt: start),
-            classCode: try self.required(classCode, FieldPath(object, "classCode"), objectAt: start),
-            title: try self.required(title, FieldPath(object, "title"), objectAt: start),
-            createdAt: try self.required(createdAt, FieldPath(object, "createdAt"), objectAt: start),
-            actAt: try self.required(actAt, FieldPath(object, "actAt"), objectAt: start),
-            dischargeAt: dischargeAt,
-            confidentiality: try self.required(confidentiality, FieldPath(object, "confidentiality"), objectAt: start),
-            format: try self.required(format, FieldPath(object, "format"), objectAt: start),
-            size: try self.required(size, FieldPath(object, "size"), objectAt: start),
-            sha256: try self.required(sha256, FieldPath(object, "sha256"), objectAt: start)
-        )
-    }
-
-    /// Reads an instant once: the record form, or with `lenient` any RFC 3339 date-time.
-    private mutating func readInstant(_ slot: inout Int64?, _ path: FieldPath, lenient: Bool) throws(FieldError) {
-        try self.claim(slot, path)
-        slot = lenient ? try self.anyTimestamp(path) : try self.timestamp(path)
     }
 }

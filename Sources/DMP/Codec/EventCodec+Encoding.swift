@@ -126,8 +126,12 @@ extension EventCodec {
 
     /// Writes the members of a deposit or a replacement (DOC-1, DOC-2, DOC-4, ACC-6).
     private static func writeDeposit(
-        replaced: String?, _ document: DocumentMetadata, _ mode: AccessMode, _ late: Bool,
-        _ deadlines: ReleaseDeadlines?, to writer: inout JSONWriter
+        replaced: String?,
+        _ document: DocumentMetadata,
+        _ mode: AccessMode,
+        _ late: Bool,
+        _ deadlines: ReleaseDeadlines?,
+        to writer: inout JSONWriter
     ) {
         writer.field("replaced", replaced)
         writer.key("document")

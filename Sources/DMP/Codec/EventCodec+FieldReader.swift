@@ -1,6 +1,5 @@
-// The field-level reading shared by ``EventCodec`` and ``CommandCodec``: a ``JSONReader`` whose
-// errors name the field they are about (`data.document.sha256: expected a string at byte 212`),
-// and the wire names of the model's enumerations.
+// The field-level reading shared by ``EventCodec`` and ``CommandCodec``: a reader whose errors name
+// the field they are about (`data.document.sha256: expected a string at byte 212`).
 
 // MARK: - Field paths
 
@@ -29,7 +28,7 @@ struct FieldPath: CustomStringConvertible {
     }
 
     /// The record itself.
-    static let record = FieldPath("", "")
+    static var record: FieldPath { FieldPath("", "") }
 
     /// The same member, at a position of its array.
     func element(_ index: Int) -> FieldPath {
@@ -58,6 +57,65 @@ struct FieldPath: CustomStringConvertible {
     }
 }
 
+/// An object key read by ``FieldReader/nextKey(_:)``: a view of its bytes, compared with
+/// compile-time names without building a `String`.
+///
+/// A key points into the input, or, when it was written with escapes, at the bytes of the known
+/// name it spells (see ``KnownKeys``); either way it is a plain value that copies for free.
+struct FieldKey {
+    /// The key's bytes, between the quotes.
+    let bytes: UnsafeRawBufferPointer
+
+    /// The key as a string.
+    var string: String {
+        String(decoding: self.bytes, as: UTF8.self)
+    }
+
+    /// Whether a key spells a name.
+    @inline(__always)
+    static func == (key: FieldKey, name: StaticString) -> Bool {
+        let count = name.utf8CodeUnitCount
+        guard key.bytes.count == count, let bytes = key.bytes.baseAddress else {
+            return key.bytes.count == count
+        }
+        return ByteComparison.equal(bytes, UnsafeRawPointer(name.utf8Start), count: count)
+    }
+
+    /// Matches a key against a name in a `switch` statement.
+    @inline(__always)
+    static func ~= (name: StaticString, key: FieldKey) -> Bool {
+        key == name
+    }
+}
+
+/// Every key the record and command formats use, so that a key written with escapes
+/// (`"typ\u0065"`) can be replaced by the name it spells.
+enum KnownKeys {
+    /// The names, as compile-time strings whose bytes live as long as the process.
+    static let names: [StaticString] = [
+        "actAt", "action", "actor", "answeredNotFound", "archivedUntil", "at", "auth", "basis", "birthDate",
+        "birthName", "birthPlace", "breakGlass", "category", "cause", "channel", "classCode", "closureDue",
+        "command", "confidentiality", "createdAt", "data", "deadlines", "dischargeAt", "document", "dossier",
+        "emergency", "expressConsent", "firstNames", "format", "id", "identifier", "key", "kind", "late",
+        "majorityAt", "maskedInEmergency", "mode", "objection", "openingDue", "practice", "profession",
+        "professional", "proofID", "purgeDue", "reason", "recipient", "refusal", "regulation", "release",
+        "reminder", "replaced", "representative", "representativesRemoved", "right", "role", "seq", "settings",
+        "sex", "sha256", "shown", "size", "software", "structure", "target", "targetKind", "title", "traits",
+        "type", "typeCode", "v",
+    ]
+
+    /// The known name spelled by a decoded key, as bytes that live as long as the process.
+    static func name(_ decoded: String) -> UnsafeRawBufferPointer? {
+        for name in Self.names {
+            let bytes = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+            if decoded.utf8.elementsEqual(bytes) {
+                return bytes
+            }
+        }
+        return nil
+    }
+}
+
 /// A refused field: where and what, before it becomes an ``EventDecodingError`` or a
 /// ``CommandDecodingError``.
 struct FieldError: Error {
@@ -67,117 +125,28 @@ struct FieldError: Error {
     let message: String
 }
 
-// MARK: - Wire names
-
-/// A value written on the wire as one of a fixed set of strings.
-///
-/// Decoding compares the bytes of the input with the names of ``wireValues`` and returns the
-/// matching constant: a known value costs no allocation.
-protocol WireValue {
-    /// Every value the wire may hold, in the order error messages list them.
-    static var wireValues: [Self] { get }
-    /// The value's name on the wire.
-    var wireName: String { get }
-}
-
-extension WireValue where Self: RawRepresentable, Self.RawValue == String {
-    var wireName: String { self.rawValue }
-}
-
-extension WireValue {
-    /// The value whose name is `bytes`, if any.
-    static func wireValue(named bytes: UnsafeRawBufferPointer) -> Self? {
-        for candidate in Self.wireValues where WireNames.equal(candidate.wireName, bytes) {
-            return candidate
-        }
-        return nil
-    }
-
-    /// The names of every value, for error messages: `normal, regulation, break_glass`.
-    static var wireNameList: String {
-        Self.wireValues.map(\.wireName).joined(separator: ", ")
-    }
-}
-
-/// Byte comparison of names without building a `String`.
-enum WireNames {
-    /// Whether a string's UTF-8 is exactly `bytes`.
-    @inline(__always)
-    static func equal(_ name: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        let utf8 = name.utf8
-        guard utf8.count == bytes.count else {
-            return false
-        }
-        let same = utf8.withContiguousStorageIfAvailable { name -> Bool in
-            for index in 0..<name.count where name[index] != bytes[index] {
-                return false
-            }
-            return true
-        }
-        return same ?? utf8.elementsEqual(bytes)
-    }
-}
-
-extension NoticeChannel: WireValue { static let wireValues = Self.allCases }
-extension CreationMode: WireValue { static let wireValues = Self.allCases }
-extension ClosureReason: WireValue { static let wireValues = Self.allCases }
-extension PurgeCause: WireValue { static let wireValues = Self.allCases }
-extension RepresentativeKind: WireValue { static let wireValues = Self.allCases }
-extension AuthorisationBasis: WireValue { static let wireValues = Self.allCases }
-extension BlockTarget: WireValue { static let wireValues = Self.allCases }
-extension ReleaseCause: WireValue { static let wireValues = Self.allCases }
-extension AccessRight: WireValue { static let wireValues = Self.allCases }
-extension NotificationRecipient: WireValue { static let wireValues = Self.allCases }
-extension NotificationKind: WireValue { static let wireValues = Self.allCases }
-extension IdentityTraits.Sex: WireValue { static let wireValues = Self.allCases }
-
-extension AccessMode: WireValue {
-    static var wireValues: [AccessMode] { Self.known }
-    var wireName: String { self.rawValue }
-}
-
-extension Actor.Role: WireValue {
-    static var wireValues: [Actor.Role] { Self.known }
-    var wireName: String { self.rawValue }
-}
-
-extension Actor.Practice: WireValue {
-    static var wireValues: [Actor.Practice] { Self.known }
-    var wireName: String { self.rawValue }
-}
-
-extension Actor.Authentication: WireValue {
-    static var wireValues: [Actor.Authentication] { Self.known }
-    var wireName: String { self.rawValue }
-}
-
-/// A confidentiality code of JDV_J58 (ACC-4), one bit of ``Confidentiality``.
-struct ConfidentialityCode: WireValue {
-    /// The code, such as `MASQUE_PS`.
-    let wireName: String
-    /// The bit it sets; empty for `N`.
-    let flag: Confidentiality
-
-    static let wireValues = [
-        ConfidentialityCode(wireName: "N", flag: []),
-        ConfidentialityCode(wireName: "MASQUE_PS", flag: .maskedFromProfessionals),
-        ConfidentialityCode(wireName: "INVISIBLE_PATIENT", flag: .invisibleToPatient),
-        ConfidentialityCode(wireName: "INVISIBLE_REPRESENTANTS_LEGAUX", flag: .invisibleToRepresentatives),
-    ]
-}
-
 // MARK: - Field reader
 
-/// A ``JSONReader`` over a record, or a part of one, whose errors name the field and give offsets
-/// from the start of the record.
+/// A reader of a record, or of a part of one, whose errors name the field and give offsets from
+/// the start of the record.
 ///
-/// Decoders read members into optional slots (`try reader.read(&mode, path)`), which refuses a
-/// key given twice, then check the required ones with ``required(_:_:objectAt:)``.
+/// The reader walks the structure itself (braces, brackets, commas, colons and keys, which in
+/// records are short ASCII strings compared in place) and hands each scalar value to a
+/// ``JSONReader`` positioned on it, so that values are read, and refused, exactly as the JSON
+/// primitives read them. Decoders read members into optional slots
+/// (`try reader.read(&mode, path)`), which refuses a key given twice, then check the required
+/// ones with ``required(_:_:objectAt:)``.
 struct FieldReader {
     /// The bytes the reader reads.
     private let bytes: UnsafeRawBufferPointer
-    /// The JSON cursor.
-    private var json: JSONReader
+    /// The address of the first byte (a placeholder, never read, when there is none).
+    private let pointer: UnsafeRawPointer
+    /// The number of bytes.
+    private let count: Int
+    /// The position of the next byte to read in `bytes`.
+    private var position: Int
+    /// Whether the innermost open object or array has not yielded a member yet.
+    private var atFirstMember: Bool
     /// The offset of `bytes` in the record, added to every error offset.
     let base: Int
 
@@ -188,13 +157,16 @@ struct FieldReader {
     ///   - base: The offset of `bytes` in the record.
     init(_ bytes: UnsafeRawBufferPointer, base: Int = 0) {
         self.bytes = bytes
-        self.json = JSONReader(bytes)
+        self.pointer = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1).unsafelyUnwrapped
+        self.count = bytes.count
+        self.position = 0
+        self.atFirstMember = true
         self.base = base
     }
 
     /// The offset of the next byte to read, from the start of the record.
     var offset: Int {
-        self.base &+ self.json.offset
+        self.base &+ self.position
     }
 
     // MARK: Errors
@@ -205,26 +177,20 @@ struct FieldReader {
         FieldError(offset: offset, message: path.isRecord ? message : "\(path): \(message)")
     }
 
-    /// An error of the JSON reader, attributed to a field.
-    @inline(never)
-    func error(_ path: FieldPath, _ error: JSONError) -> FieldError {
-        self.error(path, error.message, at: self.base &+ error.offset)
-    }
-
     /// An identifier refused by its type, attributed to a field.
     @inline(never)
     func error(_ path: FieldPath, _ error: IdentifierError, at offset: Int) -> FieldError {
         self.error(path, error.description, at: offset)
     }
 
-    /// An error of the JSON reader when reading a value of some kind: when the value is of another
-    /// kind, an error that says which (`expected a string, found a number`).
+    /// An error of a ``JSONReader`` that started at the current position, attributed to a field;
+    /// when the value is of another kind than the one expected, an error that says which
+    /// (`expected a string, found a number`).
     @inline(never)
-    mutating func mismatch(
-        _ path: FieldPath, _ error: JSONError, expected: JSONValueKind, _ what: StaticString
-    ) -> FieldError {
-        guard let kind = try? self.json.peekKind(), kind != expected else {
-            return self.error(path, error)
+    func mismatch(_ path: FieldPath, _ error: JSONError, expected: JSONValueKind?, _ what: StaticString) -> FieldError {
+        var probe = JSONReader(self.rest)
+        guard let expected, let kind = try? probe.peekKind(), kind != expected else {
+            return self.error(path, error.message, at: self.offset &+ error.offset)
         }
         let found =
             switch kind {
@@ -235,17 +201,36 @@ struct FieldReader {
             case .bool: "a boolean"
             case .null: "null"
             }
-        return self.error(path, "expected \(what), found \(found)", at: self.offset)
+        return self.error(path, "expected \(what), found \(found)", at: self.offset &+ probe.offset)
+    }
+
+    /// The error for a byte that is not the one the structure needs at the current position.
+    @inline(never)
+    func structureError(_ path: FieldPath, _ expected: String) -> FieldError {
+        guard self.position < self.bytes.count else {
+            return self.error(path, "\(expected), found the end of the record", at: self.offset)
+        }
+        return self.error(path, expected, at: self.offset)
+    }
+
+    /// A string in double quotes, escaped, cut after 64 characters: for error messages.
+    static func quoted(_ text: String) -> String {
+        guard text.count > 64 else {
+            return text.debugDescription
+        }
+        return String(String(text.prefix(64)).debugDescription.dropLast()) + "…\" (\(text.count) characters)"
     }
 
     /// The error for a key the object does not have.
     @inline(never)
-    func unknownKey(_ key: JSONKey, in path: FieldPath) -> FieldError {
+    func unknownKey(_ key: FieldKey, in path: FieldPath) -> FieldError {
         var offset = self.offset
-        if let keyStart = key.bytes.baseAddress, let start = self.bytes.baseAddress {
+        if let keyStart = key.bytes.baseAddress, let start = self.bytes.baseAddress, keyStart >= start,
+            keyStart < start + self.count
+        {
             offset = self.base &+ (keyStart - start) &- 1
         }
-        return self.error(path, "unknown key \(IdentifierText.quoted(key.string))", at: offset)
+        return self.error(path, "unknown key \(Self.quoted(key.string))", at: offset)
     }
 
     /// Fails if a member was already read.
@@ -270,30 +255,176 @@ struct FieldReader {
         return value
     }
 
+    // MARK: Bytes
+
+    /// The bytes from the current position on.
+    private var rest: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: self.bytes[self.position...])
+    }
+
+    /// The byte at a position, which must be below `count`.
+    @inline(__always)
+    private func byte(at index: Int) -> UInt8 {
+        self.pointer.load(fromByteOffset: index, as: UInt8.self)
+    }
+
+    /// The bytes in a range of positions within `0..<count`.
+    @inline(__always)
+    private func slice(_ start: Int, _ end: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: self.pointer + start, count: end &- start)
+    }
+
+    /// Moves past whitespace and returns the next byte, without consuming it.
+    @inline(__always)
+    private mutating func next() -> UInt8? {
+        while self.position < self.count {
+            let byte = self.byte(at: self.position)
+            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else {
+                return byte
+            }
+            self.position &+= 1
+        }
+        return nil
+    }
+
+    /// The position of the closing quote of a string whose body starts at `start`, if the body is
+    /// plain ASCII without escapes or control characters (as keys, names and most values are in
+    /// records); `nil` otherwise. Eight bytes at a time.
+    @inline(__always)
+    private func plainStringEnd(from start: Int) -> Int? {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var index = start
+        while index &+ 8 <= self.count {
+            let word = UInt64(littleEndian: self.pointer.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let quotes = word ^ (ones &* 0x22)
+            let backslashes = word ^ (ones &* 0x5C)
+            // The lowest flagged byte is exact: a quote, a backslash, a control character or a byte
+            // of 0x80 or more.
+            let special =
+                ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes | (word &- ones &* 0x20) | word)
+                & high
+            if special != 0 {
+                index &+= special.trailingZeroBitCount &>> 3
+                return self.byte(at: index) == 0x22 ? index : nil
+            }
+            index &+= 8
+        }
+        while index < self.count {
+            let byte = self.byte(at: index)
+            if byte == 0x22 {
+                return index
+            }
+            guard byte >= 0x20, byte != 0x5C, byte < 0x80 else {
+                return nil
+            }
+            index &+= 1
+        }
+        return nil
+    }
+
+    /// Reads the value at the current position with a ``JSONReader`` started there.
+    @inline(__always)
+    private mutating func value<Value>(
+        _ path: FieldPath,
+        expected: JSONValueKind?,
+        _ what: StaticString,
+        _ read: (inout JSONReader) throws(JSONError) -> Value
+    ) throws(FieldError) -> Value {
+        var json = JSONReader(self.rest)
+        do {
+            let value = try read(&json)
+            self.position &+= json.offset
+            return value
+        } catch {
+            throw self.mismatch(path, error, expected: expected, what)
+        }
+    }
+
     // MARK: Structure
 
     /// Consumes the `{` of an object.
     ///
     /// - Returns: The offset of the `{` in the record.
     mutating func beginObject(_ path: FieldPath) throws(FieldError) -> Int {
-        do {
-            _ = try self.json.peekKind()
-            let start = self.offset
-            try self.json.beginObject()
-            return start
-        } catch {
-            throw self.mismatch(path, error, expected: .object, "an object")
+        guard self.next() == 0x7B else {
+            throw self.mismatch(path, JSONError(.unexpectedByte, at: 0, "expected '{'"), expected: .object, "an object")
         }
+        let start = self.offset
+        self.position &+= 1
+        self.atFirstMember = true
+        return start
     }
 
     /// The next key of the object, or `nil` after its `}`.
     @inline(__always)
-    mutating func nextKey(_ path: FieldPath) throws(FieldError) -> JSONKey? {
-        do {
-            return try self.json.nextKey()
-        } catch {
-            throw self.error(path, error)
+    mutating func nextKey(_ path: FieldPath) throws(FieldError) -> FieldKey? {
+        // The compact form records hold: `}`, or `"key":` first, or `,"key":` after a member.
+        var index = self.position
+        if index < self.count {
+            var byte = self.byte(at: index)
+            if byte == 0x7D {
+                self.position = index &+ 1
+                self.atFirstMember = false
+                return nil
+            }
+            if byte == 0x2C, !self.atFirstMember, index &+ 1 < self.count {
+                index &+= 1
+                byte = self.byte(at: index)
+            }
+            if byte == 0x22, (index == self.position) == self.atFirstMember,
+                let end = self.plainStringEnd(from: index &+ 1), end &+ 1 < self.count, self.byte(at: end &+ 1) == 0x3A
+            {
+                self.position = end &+ 2
+                self.atFirstMember = false
+                return FieldKey(bytes: self.slice(index &+ 1, end))
+            }
         }
+        return try self.nextKeyInGeneral(path)
+    }
+
+    /// The next key of the object, or `nil` after its `}`, whatever the whitespace and escapes.
+    @inline(never)
+    private mutating func nextKeyInGeneral(_ path: FieldPath) throws(FieldError) -> FieldKey? {
+        guard var byte = self.next() else {
+            throw self.structureError(path, "expected '\"' or '}'")
+        }
+        if byte == 0x7D {
+            self.position &+= 1
+            self.atFirstMember = false
+            return nil
+        }
+        if !self.atFirstMember {
+            guard byte == 0x2C else {
+                throw self.structureError(path, "expected ',' or '}'")
+            }
+            self.position &+= 1
+            guard let quote = self.next() else {
+                throw self.structureError(path, "expected '\"'")
+            }
+            byte = quote
+        }
+        guard byte == 0x22 else {
+            throw self.structureError(path, "expected '\"'")
+        }
+        self.atFirstMember = false
+        let key: FieldKey
+        if let end = self.plainStringEnd(from: self.position &+ 1) {
+            key = FieldKey(bytes: self.slice(self.position &+ 1, end))
+            self.position = end &+ 1
+        } else {
+            // Escapes or non-ASCII: read (and check) as a string; a known name stands for it.
+            let start = self.position
+            let decoded = try self.value(path, expected: .string, "a key") { json throws(JSONError) in
+                try json.readString()
+            }
+            key = FieldKey(bytes: KnownKeys.name(decoded) ?? self.slice(start &+ 1, self.position &- 1))
+        }
+        guard self.next() == 0x3A else {
+            throw self.structureError(path, "expected ':'")
+        }
+        self.position &+= 1
+        return key
     }
 
     /// Reads an object that must have no member: `{}`.
@@ -306,41 +437,47 @@ struct FieldReader {
 
     /// Consumes the `[` of an array.
     mutating func beginArray(_ path: FieldPath) throws(FieldError) {
-        do {
-            try self.json.beginArray()
-        } catch {
-            throw self.mismatch(path, error, expected: .array, "an array")
+        guard self.next() == 0x5B else {
+            throw self.mismatch(path, JSONError(.unexpectedByte, at: 0, "expected '['"), expected: .array, "an array")
         }
+        self.position &+= 1
+        self.atFirstMember = true
     }
 
     /// Moves to the next element of the array; `false` after its `]`.
     mutating func nextElement(_ path: FieldPath) throws(FieldError) -> Bool {
-        do {
-            return try self.json.nextElement()
-        } catch {
-            throw self.error(path, error)
+        guard let byte = self.next() else {
+            throw self.structureError(path, "expected a value or ']'")
         }
+        if byte == 0x5D {
+            self.position &+= 1
+            self.atFirstMember = false
+            return false
+        }
+        if !self.atFirstMember {
+            guard byte == 0x2C else {
+                throw self.structureError(path, "expected ',' or ']'")
+            }
+            self.position &+= 1
+        }
+        self.atFirstMember = false
+        return true
     }
 
     /// Skips a value, checking it.
     ///
     /// - Returns: Where the value lies in the reader's own bytes.
     mutating func skipValue(_ path: FieldPath) throws(FieldError) -> Range<Int> {
-        let start = self.json.offset
-        do {
-            try self.json.skipValue()
-        } catch {
-            throw self.error(path, error)
-        }
-        return start..<self.json.offset
+        let start = self.position
+        try self.value(path, expected: nil, "a value") { json throws(JSONError) in try json.skipValue() }
+        self.atFirstMember = false
+        return start..<self.position
     }
 
     /// Checks that nothing but whitespace follows.
     mutating func expectEnd() throws(FieldError) {
-        do {
-            try self.json.expectEnd()
-        } catch {
-            throw self.error(.record, error)
+        if self.next() != nil {
+            throw self.error(.record, "expected the end of the record", at: self.offset)
         }
     }
 
@@ -349,42 +486,60 @@ struct FieldReader {
     /// Reads a string.
     @inline(__always)
     mutating func string(_ path: FieldPath) throws(FieldError) -> String {
-        do {
-            return try self.json.readString()
-        } catch {
-            throw self.mismatch(path, error, expected: .string, "a string")
+        // Plain ASCII needs neither unescaping nor validation: copied as is.
+        if self.next() == 0x22, let end = self.plainStringEnd(from: self.position &+ 1) {
+            let body = self.slice(self.position &+ 1, end)
+            self.position = end &+ 1
+            return String(unsafeUninitializedCapacity: body.count) { buffer in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: body)
+                return body.count
+            }
         }
+        return try self.stringInGeneral(path)
+    }
+
+    /// Reads a string with escapes or non-ASCII characters, or refuses what is not a string.
+    @inline(never)
+    private mutating func stringInGeneral(_ path: FieldPath) throws(FieldError) -> String {
+        try self.value(path, expected: .string, "a string") { json throws(JSONError) in try json.readString() }
     }
 
     /// Reads `true` or `false`.
     @inline(__always)
     mutating func bool(_ path: FieldPath) throws(FieldError) -> Bool {
-        do {
-            return try self.json.readBool()
-        } catch {
-            throw self.mismatch(path, error, expected: .bool, "true or false")
+        let index = self.position
+        if index &+ 5 <= self.count {
+            // `true` or `fals` as one little-endian word, then the `e` of `false`.
+            let word = self.pointer.loadUnaligned(fromByteOffset: index, as: UInt32.self)
+            if word == UInt32(littleEndian: 0x6575_7274) {
+                self.position = index &+ 4
+                return true
+            }
+            if word == UInt32(littleEndian: 0x736C_6166), self.byte(at: index &+ 4) == 0x65 {
+                self.position = index &+ 5
+                return false
+            }
         }
+        return try self.boolInGeneral(path)
+    }
+
+    /// Reads `true` or `false` after whitespace, or refuses what is not a boolean.
+    @inline(never)
+    private mutating func boolInGeneral(_ path: FieldPath) throws(FieldError) -> Bool {
+        try self.value(path, expected: .bool, "true or false") { json throws(JSONError) in try json.readBool() }
     }
 
     /// Reads an unsigned integer.
     @inline(__always)
     mutating func uint64(_ path: FieldPath) throws(FieldError) -> UInt64 {
-        do {
-            return try self.json.readUInt64()
-        } catch {
-            throw self.mismatch(path, error, expected: .number, "an integer")
-        }
+        try self.value(path, expected: .number, "an integer") { json throws(JSONError) in try json.readUInt64() }
     }
 
     /// Reads an integer that must not be negative.
     mutating func count(_ path: FieldPath) throws(FieldError) -> Int64 {
+        _ = self.next()
         let start = self.offset
-        let value: Int64
-        do {
-            value = try self.json.readInt64()
-        } catch {
-            throw self.mismatch(path, error, expected: .number, "an integer")
-        }
+        let value = try self.int64(path)
         guard value >= 0 else {
             throw self.error(path, "expected a number of 0 or more, found \(value)", at: start)
         }
@@ -393,68 +548,84 @@ struct FieldReader {
 
     /// Reads a signed integer.
     mutating func int64(_ path: FieldPath) throws(FieldError) -> Int64 {
-        do {
-            return try self.json.readInt64()
-        } catch {
-            throw self.mismatch(path, error, expected: .number, "an integer")
-        }
+        try self.value(path, expected: .number, "an integer") { json throws(JSONError) in try json.readInt64() }
     }
 
     /// Reads a timestamp in the record form `YYYY-MM-DDTHH:MM:SS.mmmZ`.
     @inline(__always)
     mutating func timestamp(_ path: FieldPath) throws(FieldError) -> Int64 {
-        do {
-            return try self.json.readTimestamp()
-        } catch {
-            throw self.mismatch(path, error, expected: .string, "a timestamp")
+        let start = self.position
+        let length = Timestamp.recordLength
+        if self.next() == 0x22, self.position &+ length &+ 2 <= self.count,
+            self.byte(at: self.position &+ length &+ 1) == 0x22
+        {
+            if let milliseconds = RecordTime.milliseconds(self.pointer + (self.position &+ 1)) {
+                self.position &+= length &+ 2
+                return milliseconds
+            }
         }
+        self.position = start
+        return try self.timestampInGeneral(path)
+    }
+
+    /// Reads a timestamp after whitespace, or refuses what is not one, with the reason.
+    @inline(never)
+    private mutating func timestampInGeneral(_ path: FieldPath) throws(FieldError) -> Int64 {
+        try self.value(path, expected: .string, "a timestamp") { json throws(JSONError) in try json.readTimestamp() }
     }
 
     /// Reads any RFC 3339 date-time, as people type it (`2026-03-02T10:14:07+01:00`).
     mutating func anyTimestamp(_ path: FieldPath) throws(FieldError) -> Int64 {
+        _ = self.next()
         let start = self.offset
         let text = try self.string(path)
         do {
             return try Timestamp.parseRFC3339(text)
         } catch {
-            // The offset of the string's body is past the opening quote and any whitespace.
+            // The string's body starts past its opening quote, when it holds no escape.
             let body = self.offset &- text.utf8.count &- 1
-            throw self.error(path, error.message, at: max(start, body) &+ error.offset)
+            throw self.error(path, error.message, at: max(start &+ 1, body) &+ error.offset)
         }
     }
 
     /// Reads one of the names of a ``WireValue`` type.
     mutating func wireValue<Value: WireValue>(_ path: FieldPath) throws(FieldError) -> Value {
         let start = self.offset
-        let found: Value?
-        var text = ""
-        do {
-            if let bytes = try self.json.readStringBytes() {
-                found = Value.wireValue(named: bytes)
-                if found == nil {
-                    text = String(decoding: bytes, as: UTF8.self)
-                }
-            } else {
-                text = try self.json.readString()
-                found = text.withUTF8 { Value.wireValue(named: UnsafeRawBufferPointer($0)) }
+        if self.next() == 0x22, let end = self.plainStringEnd(from: self.position &+ 1) {
+            let name = self.slice(self.position &+ 1, end)
+            guard let value = Value.wireValue(named: name) else {
+                throw self.unknownValue(String(decoding: name, as: UTF8.self), Value.self, path, at: self.offset)
             }
-        } catch {
-            throw self.mismatch(path, error, expected: .string, "a string")
+            self.position = end &+ 1
+            return value
         }
-        guard let found else {
+        return try self.wireValueInGeneral(path, from: start)
+    }
+
+    /// Reads a name with escapes or non-ASCII characters, or refuses what is not a known name.
+    @inline(never)
+    private mutating func wireValueInGeneral<Value: WireValue>(
+        _ path: FieldPath,
+        from start: Int
+    ) throws(FieldError) -> Value {
+        var text = try self.stringInGeneral(path)
+        guard let value = text.withUTF8({ Value.wireValue(named: UnsafeRawBufferPointer($0)) }) else {
             throw self.unknownValue(text, Value.self, path, at: start)
         }
-        return found
+        return value
     }
 
     /// The error for a name that is not one of a type's.
     @inline(never)
     private func unknownValue<Value: WireValue>(
-        _ text: String, _ type: Value.Type, _ path: FieldPath, at offset: Int
+        _ text: String,
+        _ type: Value.Type,
+        _ path: FieldPath,
+        at offset: Int
     ) -> FieldError {
         // Long lists (event types, actions) are left to the schemas.
-        let expected = Value.wireValues.count > 12 ? "" : " (expected one of \(Value.wireNameList))"
-        return self.error(path, "unknown value \(IdentifierText.quoted(text))\(expected)", at: offset)
+        let expected = Value.wireTable.values.count > 12 ? "" : " (expected one of \(Value.wireTable.list))"
+        return self.error(path, "unknown value \(Self.quoted(text))\(expected)", at: offset)
     }
 
     // MARK: Slots
@@ -487,292 +658,104 @@ struct FieldReader {
         slot = try self.timestamp(path)
     }
 
-    /// Reads an array of strings.
-    mutating func strings(_ path: FieldPath) throws(FieldError) -> [String] {
-        var strings: [String] = []
-        try self.beginArray(path)
-        while try self.nextElement(path) {
-            strings.append(try self.string(path.element(strings.count)))
-        }
-        return strings
-    }
-
-    /// Reads confidentiality codes: each known, none twice, `N` among them (ACC-4).
-    mutating func confidentiality(_ path: FieldPath) throws(FieldError) -> Confidentiality {
-        let start = self.offset
-        var value = Confidentiality()
-        var sawNormal = false
-        var index = 0
-        try self.beginArray(path)
-        while try self.nextElement(path) {
-            let elementStart = self.offset
-            let code: ConfidentialityCode = try self.wireValue(path.element(index))
-            if code.flag.isEmpty ? sawNormal : value.contains(code.flag) {
-                throw self.error(path.element(index), "code \(code.wireName) given twice", at: elementStart)
-            }
-            if code.flag.isEmpty {
-                sawNormal = true
-            }
-            value.insert(code.flag)
-            index &+= 1
-        }
-        guard sawNormal else {
-            throw self.error(path, "the codes must include N (ACC-4)", at: start)
-        }
-        return value
-    }
-
     /// Reads a SHA-256 digest: 64 hexadecimal digits.
     ///
     /// - Parameters:
     ///   - path: The member.
     ///   - acceptUppercase: Whether `A`-`F` are accepted (and lower-cased); records hold lower case only.
     mutating func sha256(_ path: FieldPath, acceptUppercase: Bool) throws(FieldError) -> String {
+        _ = self.next()
         let start = self.offset
+        // 64 hexadecimal digits, checked on the bytes; a string with escapes is never one.
+        if self.next() == 0x22, let end = self.plainStringEnd(from: self.position &+ 1), end &- self.position == 65 {
+            let bytes = self.slice(self.position &+ 1, end)
+            // Without branches, so that the loop vectorises: a flag for any byte that is not a digit
+            // or a lower-case letter a-f, and one for upper-case letters A-F.
+            var other: UInt8 = 0
+            var upper: UInt8 = 0
+            for byte in bytes {
+                let digit: UInt8 = byte &- 0x30 < 10 ? 1 : 0
+                let lower: UInt8 = byte &- 0x61 < 6 ? 1 : 0
+                let capital: UInt8 = byte &- 0x41 < 6 ? 1 : 0
+                other |= (digit | lower | capital) ^ 1
+                upper |= capital
+            }
+            let lowercase = upper == 0
+            if other == 0, lowercase || acceptUppercase {
+                self.position = end &+ 1
+                let text = String(decoding: bytes, as: UTF8.self)
+                return lowercase ? text : text.lowercased()
+            }
+        }
         let text = try self.string(path)
-        var lowercase = true
-        let valid =
-            text.utf8.count == 64
-            && text.utf8.allSatisfy { byte in
-                switch byte {
-                case 0x30...0x39, 0x61...0x66: return true
-                case 0x41...0x46:
-                    lowercase = false
-                    return acceptUppercase
-                default: return false
-                }
-            }
-        guard valid else {
-            let expected = acceptUppercase ? "64 hexadecimal digits" : "64 lowercase hexadecimal digits"
-            throw self.error(path, "expected \(expected), found \(IdentifierText.quoted(text))", at: start)
-        }
-        return lowercase ? text : text.lowercased()
+        let expected = acceptUppercase ? "64 hexadecimal digits" : "64 lowercase hexadecimal digits"
+        throw self.error(path, "expected \(expected), found \(Self.quoted(text))", at: start)
     }
 
-    /// Reads a patient identifier in its string form (`NIR:…`, `NIA:…`, `INSC:…`).
-    mutating func patientIdentifier(_ path: FieldPath) throws(FieldError) -> PatientIdentifier {
-        let start = self.offset
-        let text = try self.string(path)
-        do {
-            return try PatientIdentifier(text)
-        } catch {
-            throw self.error(path, error, at: start)
-        }
-    }
-
-    /// Reads the identity traits object (ID-2).
-    ///
-    /// - Parameters:
-    ///   - path: The member that holds the object, such as `data.traits`.
-    ///   - object: The same path as one string, for the paths of its members.
-    ///   - lenient: Whether codes may be written in lower case (commands typed by people).
-    mutating func identityTraits(
-        _ path: FieldPath, object: StaticString, lenient: Bool
-    ) throws(FieldError) -> IdentityTraits {
-        var birthName: String?
-        var firstNames: [String]?
-        var birthDate: CivilDate?
-        var sex: IdentityTraits.Sex?
-        var birthPlace: IdentityTraits.BirthPlaceCode?
-        let start = try self.beginObject(path)
-        while let key = try self.nextKey(path) {
-            let valueStart = self.offset
-            switch key {
-            case "birthName":
-                try self.read(&birthName, FieldPath(object, "birthName"))
-            case "firstNames":
-                try self.claim(firstNames, FieldPath(object, "firstNames"))
-                firstNames = try self.strings(FieldPath(object, "firstNames"))
-            case "birthDate":
-                let field = FieldPath(object, "birthDate")
-                try self.claim(birthDate, field)
-                let text = try self.string(field)
-                do {
-                    birthDate = try CivilDate(text)
-                } catch {
-                    throw self.error(field, error, at: valueStart)
-                }
-            case "sex":
-                let field = FieldPath(object, "sex")
-                try self.claim(sex, field)
-                if lenient {
-                    let text = try self.string(field)
-                    do {
-                        sex = try IdentityTraits.Sex(text)
-                    } catch {
-                        throw self.error(field, error, at: valueStart)
-                    }
-                } else {
-                    sex = try self.wireValue(field)
-                }
-            case "birthPlace":
-                let field = FieldPath(object, "birthPlace")
-                try self.claim(birthPlace, field)
-                let text = try self.string(field)
-                do {
-                    birthPlace = try IdentityTraits.BirthPlaceCode(text)
-                } catch {
-                    throw self.error(field, error, at: valueStart)
-                }
-            default:
-                throw self.unknownKey(key, in: path)
-            }
-        }
-        let name = try self.required(birthName, FieldPath(object, "birthName"), objectAt: start)
-        let first = try self.required(firstNames, FieldPath(object, "firstNames"), objectAt: start)
-        let date = try self.required(birthDate, FieldPath(object, "birthDate"), objectAt: start)
-        let code = try self.required(sex, FieldPath(object, "sex"), objectAt: start)
-        let place = try self.required(birthPlace, FieldPath(object, "birthPlace"), objectAt: start)
-        do {
-            return try IdentityTraits(
-                birthName: name, birthFirstNames: first, birthDate: date, sex: code, birthPlace: place)
-        } catch {
-            let field = error.field == .birthName ? FieldPath(object, "birthName") : FieldPath(object, "firstNames")
-            throw self.error(field, error, at: start)
-        }
-    }
-
-    /// Reads the emergency switches object (ACC-8).
-    mutating func emergencySettings(_ path: FieldPath, object: StaticString) throws(FieldError) -> EmergencySettings {
-        var regulation: Bool?
-        var breakGlass: Bool?
-        var maskedInEmergency: Bool?
-        let start = try self.beginObject(path)
-        while let key = try self.nextKey(path) {
-            switch key {
-            case "regulation": try self.read(&regulation, FieldPath(object, "regulation"))
-            case "breakGlass": try self.read(&breakGlass, FieldPath(object, "breakGlass"))
-            case "maskedInEmergency": try self.read(&maskedInEmergency, FieldPath(object, "maskedInEmergency"))
-            default: throw self.unknownKey(key, in: path)
-            }
-        }
-        return EmergencySettings(
-            regulation: try self.required(regulation, FieldPath(object, "regulation"), objectAt: start),
-            breakGlass: try self.required(breakGlass, FieldPath(object, "breakGlass"), objectAt: start),
-            maskedInEmergency: try self.required(
-                maskedInEmergency, FieldPath(object, "maskedInEmergency"), objectAt: start)
-        )
-    }
-
-    /// Reads the actor object of a record or a command (TR-1).
-    ///
-    /// - Parameter validateIDs: Whether a professional's id is checked as a national id (`8` + RPPS
-    ///   or `0` + ADELI, ID-4) and normalised; records keep the id as it was decided.
-    mutating func actor(validateIDs: Bool) throws(FieldError) -> Actor {
-        let path = FieldPath("", "actor")
-        var id: String?
-        var idOffset = 0
-        var role: Actor.Role?
-        var profession: String?
-        var practice: Actor.Practice?
-        var structure: String?
-        var authentication: Actor.Authentication?
-        var software: String?
-        let start = try self.beginObject(path)
-        while let key = try self.nextKey(path) {
-            switch key {
-            case "id":
-                idOffset = self.offset
-                try self.read(&id, FieldPath("actor", "id"))
-            case "role": try self.read(&role, FieldPath("actor", "role"))
-            case "profession": try self.read(&profession, FieldPath("actor", "profession"))
-            case "practice": try self.read(&practice, FieldPath("actor", "practice"))
-            case "structure": try self.read(&structure, FieldPath("actor", "structure"))
-            case "auth": try self.read(&authentication, FieldPath("actor", "auth"))
-            case "software": try self.read(&software, FieldPath("actor", "software"))
-            default: throw self.unknownKey(key, in: path)
-            }
-        }
-        var actorID = try self.required(id, FieldPath("actor", "id"), objectAt: start)
-        let actorRole = try self.required(role, FieldPath("actor", "role"), objectAt: start)
-        guard !actorID.isEmpty else {
-            throw self.error(FieldPath("actor", "id"), "must not be empty", at: idOffset)
-        }
-        if validateIDs, actorRole == .professional {
-            do {
-                actorID = try ProfessionalID(nationalID: actorID).nationalID
-            } catch {
-                throw self.error(FieldPath("actor", "id"), error, at: idOffset)
-            }
-        }
-        return Actor(
-            id: actorID,
-            role: actorRole,
-            profession: profession.map(Profession.init(code:)),
-            practice: practice,
-            structure: structure,
-            authentication: try self.required(authentication, FieldPath("actor", "auth"), objectAt: start),
-            software: software
-        )
-    }
 }
 
-// MARK: - Writing shared values
+// MARK: - Record time
 
-extension JSONWriter {
-    /// Writes the actor object (TR-1), omitting absent members.
-    mutating func actor(_ actor: Actor) {
-        self.beginObject()
-        self.field("id", actor.id)
-        self.field("role", actor.role.rawValue)
-        self.field("profession", actor.profession?.code)
-        self.field("practice", actor.practice?.rawValue)
-        self.field("structure", actor.structure)
-        self.field("auth", actor.authentication.rawValue)
-        self.field("software", actor.software)
-        self.endObject()
-    }
-
-    /// Writes the identity traits object (ID-2).
-    mutating func identityTraits(_ traits: IdentityTraits) {
-        self.beginObject()
-        self.field("birthName", traits.birthName)
-        self.key("firstNames")
-        self.beginArray()
-        for name in traits.birthFirstNames {
-            self.string(name)
+/// The record form of an instant, `YYYY-MM-DDTHH:MM:SS.mmmZ`, read in straight-line code.
+///
+/// Anything unusual (another form, a date that does not exist) gives `nil`, and the caller reads
+/// the value again with ``JSONReader/readTimestamp()``, which says what is wrong.
+enum RecordTime {
+    /// The instant written in the 24 bytes at `text`, if they are exactly in the record form and
+    /// name an instant that exists.
+    @inline(__always)
+    static func milliseconds(_ text: UnsafeRawPointer) -> Int64? {
+        @inline(__always)
+        func byte(_ index: Int) -> UInt8 {
+            text.load(fromByteOffset: index, as: UInt8.self)
         }
-        self.endArray()
-        self.field("birthDate", traits.birthDate.description)
-        self.field("sex", traits.sex.rawValue)
-        self.field("birthPlace", traits.birthPlace.rawValue)
-        self.endObject()
-    }
-
-    /// Writes the emergency switches object (ACC-8).
-    mutating func emergencySettings(_ settings: EmergencySettings) {
-        self.beginObject()
-        self.field("regulation", settings.regulation)
-        self.field("breakGlass", settings.breakGlass)
-        self.field("maskedInEmergency", settings.maskedInEmergency)
-        self.endObject()
-    }
-
-    /// Writes confidentiality codes, `N` first (ACC-4), without building an array.
-    mutating func confidentiality(_ value: Confidentiality) {
-        self.beginArray()
-        for code in ConfidentialityCode.wireValues where code.flag.isEmpty || value.contains(code.flag) {
-            self.string(code.wireName)
+        @inline(__always)
+        func number(_ start: Int, _ count: Int, _ valid: inout Bool) -> Int64 {
+            var value: Int64 = 0
+            for index in start..<(start &+ count) {
+                let digit = byte(index) &- 0x30
+                valid = valid && digit < 10
+                value = value &* 10 &+ Int64(digit)
+            }
+            return value
         }
-        self.endArray()
+        var valid =
+            byte(4) == 0x2D && byte(7) == 0x2D && byte(10) == 0x54 && byte(13) == 0x3A && byte(16) == 0x3A
+            && byte(19) == 0x2E && byte(23) == 0x5A
+        let year = number(0, 4, &valid)
+        let month = number(5, 2, &valid)
+        let day = number(8, 2, &valid)
+        let hour = number(11, 2, &valid)
+        let minute = number(14, 2, &valid)
+        let second = number(17, 2, &valid)
+        let millisecond = number(20, 3, &valid)
+        guard valid, month >= 1, month <= 12, day >= 1, day <= Self.days(inMonth: month, of: year), hour <= 23,
+            minute <= 59, second <= 59
+        else {
+            return nil
+        }
+        let days = Self.days(fromCivilYear: year, month: month, day: day)
+        return ((days &* 24 &+ hour) &* 60 &+ minute) &* 60_000 &+ second &* 1_000 &+ millisecond
     }
 
-    /// Writes document metadata (DOC-1), times in the record form.
-    mutating func documentMetadata(_ document: DocumentMetadata) {
-        self.beginObject()
-        self.field("id", document.id)
-        self.field("typeCode", document.typeCode)
-        self.field("category", document.category)
-        self.field("classCode", document.classCode)
-        self.field("title", document.title)
-        self.field("createdAt", timestamp: document.createdAt)
-        self.field("actAt", timestamp: document.actAt)
-        self.field("dischargeAt", timestamp: document.dischargeAt)
-        self.key("confidentiality")
-        self.confidentiality(document.confidentiality)
-        self.field("format", document.format)
-        self.field("size", document.size)
-        self.field("sha256", document.sha256)
-        self.endObject()
+    /// The number of days in a month of the Gregorian calendar.
+    @inline(__always)
+    private static func days(inMonth month: Int64, of year: Int64) -> Int64 {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// The number of days from 1970-01-01 to a date (Howard Hinnant's `days_from_civil`).
+    @inline(__always)
+    private static func days(fromCivilYear year: Int64, month: Int64, day: Int64) -> Int64 {
+        let shiftedYear = month <= 2 ? year &- 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear &- 399) / 400
+        let yearOfEra = shiftedYear &- era &* 400
+        let dayOfYear = (153 &* (month > 2 ? month &- 3 : month &+ 9) &+ 2) / 5 &+ day &- 1
+        let dayOfEra = yearOfEra &* 365 &+ yearOfEra / 4 &- yearOfEra / 100 &+ dayOfYear
+        return era &* 146_097 &+ dayOfEra &- 719_468
     }
 }

@@ -35,6 +35,10 @@
 /// any change to the shape of `data` is a new `v`: a reader meets only the keys of the versions
 /// it knows, and an unknown key means a record it must not half-read. Decoding allocates only the
 /// strings the event holds (strings of at most 15 bytes are stored inline and allocate nothing).
+/// Records exactly as this codec writes them, of the types a replay meets most (consultations,
+/// refusals, notifications, authorisations, deposits), take a fast path that compares the fixed
+/// parts of the record with constants; anything else is read by the general reader, which accepts
+/// any key order and names what is wrong.
 public enum EventCodec {
     /// Appends one event as one JSON object, without a newline.
     ///
@@ -66,6 +70,9 @@ public enum EventCodec {
     /// - Returns: The event.
     /// - Throws: ``EventDecodingError`` naming the field and the byte offset of the first problem.
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws(EventDecodingError) -> Event {
+        if let event = Self.readCanonical(bytes) {
+            return event
+        }
         do {
             return try Self.read(bytes)
         } catch {
@@ -155,5 +162,5 @@ enum EventKind: String, CaseIterable, WireValue {
     case consultationRefused = "ConsultationRefused"
     case notificationSent = "NotificationSent"
 
-    static let wireValues = Self.allCases
+    static let wireTable = WireTable<Self>()
 }

@@ -1,5 +1,22 @@
 /// The decoding of backslash escapes in JSON strings (RFC 8259, section 7).
 enum JSONEscapes {
+    /// Flags, with the high bit of each byte, the bytes of a little-endian word that a JSON string
+    /// cannot hold raw: `"`, `\` and control characters below 0x20.
+    ///
+    /// Bytes above the first flagged one may be flagged wrongly (borrows propagate upwards); the lowest
+    /// flag is always right, so `trailingZeroBitCount / 8` is the offset of the first such byte.
+    ///
+    /// - Parameter word: Eight bytes, the first in the low-order byte.
+    /// - Returns: The flags, zero when all eight bytes may stand raw in a string.
+    @inline(__always)
+    static func specialBytes(in word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        return ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes | (word &- ones &* 0x20) & ~word)
+            & UTF8Validation.highBits
+    }
+
     /// The value of four hexadecimal digits at `index`, which must be at most `bytes.count - 4`.
     static func hexValue(in bytes: UnsafeRawBufferPointer, at index: Int) -> UInt32? {
         var value: UInt32 = 0

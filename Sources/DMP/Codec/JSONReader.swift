@@ -7,8 +7,7 @@
 /// bounds.
 ///
 /// ```swift
-/// try bytes.withUnsafeBytes { buffer throws(JSONError) in
-///     var reader = JSONReader(buffer)
+/// try JSONReader.read(bytes) { (reader) throws(JSONError) in
 ///     try reader.beginObject()
 ///     while let key = try reader.nextKey() {
 ///         switch key {
@@ -64,11 +63,11 @@ package struct JSONReader {
     ///   - body: Reads the document; any byte view it obtains is valid only inside it.
     /// - Returns: What `body` returns.
     /// - Throws: What `body` throws.
-    package static func read<Result>(
+    package static func read<Value>(
         _ bytes: [UInt8],
-        _ body: (inout JSONReader) throws(JSONError) -> Result
-    ) throws(JSONError) -> Result {
-        let outcome = bytes.withUnsafeBytes { buffer -> Swift.Result<Result, JSONError> in
+        _ body: (inout JSONReader) throws(JSONError) -> Value
+    ) throws(JSONError) -> Value {
+        let outcome = bytes.withUnsafeBytes { buffer -> Result<Value, JSONError> in
             var reader = JSONReader(buffer)
             do throws(JSONError) {
                 return .success(try body(&reader))
@@ -122,6 +121,10 @@ package struct JSONReader {
         }
         self.atFirstMember = false
         let key = try self.readKey()
+        if self.offset < self.count, self.bytes[self.offset] == 0x3A {
+            self.offset &+= 1
+            return key
+        }
         guard let colon = self.nextNonWhitespace() else {
             throw self.endError("expected ':'")
         }
@@ -515,7 +518,7 @@ package struct JSONReader {
             self.offset &+= 1
         }
         guard let first = self.peekDigit() else {
-            throw self.numberError(start, "expected a digit")
+            throw self.numberError("expected a digit")
         }
         self.offset &+= 1
         if first == 0 {
@@ -528,7 +531,7 @@ package struct JSONReader {
         if self.offset < self.count, self.bytes[self.offset] == 0x2E {
             self.offset &+= 1
             guard self.peekDigit() != nil else {
-                throw self.numberError(start, "expected a digit after '.'")
+                throw self.numberError("expected a digit after '.'")
             }
             self.skipDigits()
         }
@@ -538,7 +541,7 @@ package struct JSONReader {
                 self.offset &+= 1
             }
             guard self.peekDigit() != nil else {
-                throw self.numberError(start, "expected a digit in the exponent")
+                throw self.numberError("expected a digit in the exponent")
             }
             self.skipDigits()
         }
@@ -565,7 +568,7 @@ package struct JSONReader {
 
     /// An error about a malformed number: at the end of the input, or at the offending byte.
     @inline(never)
-    private func numberError(_ start: Int, _ message: String) -> JSONError {
+    private func numberError(_ message: String) -> JSONError {
         if self.offset >= self.count {
             return JSONError(.unexpectedEnd, at: self.offset, message)
         }
@@ -653,6 +656,22 @@ extension JSONReader {
     @inline(__always)
     private mutating func readKey() throws(JSONError) -> JSONKey {
         let start = self.offset &+ 1
+        if start &+ 8 <= self.count {
+            // Most keys are short ASCII without escapes: one word holds the whole key and its closing
+            // quote.
+            let word = UInt64(littleEndian: self.bytes.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+            let specials = JSONEscapes.specialBytes(in: word)
+            let length = specials.trailingZeroBitCount &>> 3
+            if specials != 0, self.bytes[start &+ length] == 0x22,
+                word & UTF8Validation.highBits & (specials &- 1) == 0
+            {
+                self.offset = start &+ length &+ 1
+                return JSONKey(
+                    bytes: UnsafeRawBufferPointer(rebasing: self.bytes[start..<(start &+ length)]),
+                    escaped: false
+                )
+            }
+        }
         let scan = try self.scanString(from: start)
         self.offset = scan.end &+ 1
         if scan.escaped {
@@ -675,7 +694,6 @@ extension JSONReader {
     @inline(__always)
     func scanString(from start: Int) throws(JSONError) -> StringScan {
         let count = self.count
-        let ones: UInt64 = 0x0101_0101_0101_0101
         let highBits = UTF8Validation.highBits
         var index = start
         var escaped = false
@@ -683,15 +701,11 @@ extension JSONReader {
         while true {
             while index &+ 8 <= count {
                 let word = UInt64(littleEndian: self.bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                let quotes = word ^ (ones &* 0x22)
-                let backslashes = word ^ (ones &* 0x5C)
-                let specials =
-                    ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes | (word &- ones &* 0x20) & ~word)
-                    & highBits
+                let specials = JSONEscapes.specialBytes(in: word)
                 if specials != 0 {
-                    let skipped = specials.trailingZeroBitCount &>> 3
-                    seen |= word & ((1 &<< (UInt64(skipped) &* 8)) &- 1)
-                    index &+= skipped
+                    // The high bits of the bytes before the first special one.
+                    seen |= word & (specials &- 1)
+                    index &+= specials.trailingZeroBitCount &>> 3
                     break
                 }
                 seen |= word

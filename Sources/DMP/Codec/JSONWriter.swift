@@ -1,9 +1,9 @@
-/// A writer of compact JSON (RFC 8259) into a byte array, one call per token.
+/// A writer of compact JSON (RFC 8259) into bytes, one call per token.
 ///
 /// Commas are placed automatically; the caller opens and closes objects and arrays and writes keys
 /// and values in order. The output is deterministic (the same calls give the same bytes), holds no
 /// whitespace, and never holds a raw line feed (0x0A): strings are escaped, so a document is always
-/// one line.
+/// one line. Integers and timestamps are formatted straight into the output, without `String`.
 ///
 /// ```swift
 /// var writer = JSONWriter()
@@ -17,8 +17,13 @@
 /// // {"seq":1042,"at":"2026-03-02T09:14:07.120Z","type":"DocumentDeposited"}
 /// ```
 ///
-/// To append to an existing buffer, such as a batch of journal records, without copying it, use
-/// ``write(into:_:)``.
+/// To append to an existing buffer, such as a batch of journal records, use ``write(into:_:)``: it
+/// writes on the stack and appends in one copy, without copying the buffer.
+///
+/// The writer owns its memory and frees it when it goes away, so it cannot be copied (`~Copyable`);
+/// pass it `inout`. It writes through a pointer into a buffer it manages rather than appending to an
+/// array one token at a time: measured on a 378-byte event, the array-backed version cost about 1.5
+/// times as many instructions (a uniqueness check on every token, and zero-filling room to write into).
 ///
 /// Strings are escaped as RFC 8259 requires and no more: `"` and `\` are escaped, control
 /// characters U+0000 to U+001F use the short forms `\b \t \n \f \r` or `\u00XX` (lower-case hex),
@@ -479,68 +484,80 @@ package struct JSONWriter: ~Copyable {
 
     /// Writes a string value from valid UTF-8, escaping what RFC 8259 requires.
     private mutating func string(utf8 value: UnsafeBufferPointer<UInt8>) {
-        let firstEscape = Self.firstByteNeedingEscape(value)
-        if firstEscape == value.count {
-            self.reserve(value.count &+ 3)
-            let output = self.valueStart()
-            output[0] = 0x22
-            Self.copy(value, to: output + 1)
-            output[value.count &+ 1] = 0x22
-            self.valueEnd(output + (value.count &+ 2))
+        let count = value.count
+        self.reserve(count &+ 3)
+        let output = self.valueStart()
+        output[0] = 0x22
+        let body = output + 1
+        let firstEscape = Self.copyUntilEscape(value, to: body)
+        if firstEscape == count {
+            body[count] = 0x22
+            self.valueEnd(body + (count &+ 1))
             return
         }
-        var length = value.count
-        for index in firstEscape..<value.count {
-            length &+= Self.escapeGrowth(value[index])
+        // Rare: escapes make the string longer; the buffer may move while growing.
+        let escapeOffset = body - self.base + firstEscape
+        var growth = 0
+        for index in firstEscape..<count {
+            growth &+= Self.escapeGrowth(value[index])
         }
-        self.reserve(length &+ 3)
-        var output = self.valueStart()
-        output[0] = 0x22
-        Self.copy(UnsafeBufferPointer(rebasing: value[0..<firstEscape]), to: output + 1)
-        output += firstEscape &+ 1
-        for index in firstEscape..<value.count {
-            output += Self.writeEscaped(value[index], to: output)
+        self.count = escapeOffset
+        self.reserve(count &- firstEscape &+ growth &+ 1)
+        var next = self.base + escapeOffset
+        for index in firstEscape..<count {
+            next += Self.writeEscaped(value[index], to: next)
         }
-        output[0] = 0x22
-        self.valueEnd(output + 1)
+        next[0] = 0x22
+        self.valueEnd(next + 1)
     }
 
-    /// The offset of the first byte that must be escaped (`"`, `\`, or below 0x20), or the count if
-    /// there is none; eight bytes at a time.
-    private static func firstByteNeedingEscape(_ value: UnsafeBufferPointer<UInt8>) -> Int {
+    /// Copies bytes until the first that must be escaped (`"`, `\`, or below 0x20), eight at a time.
+    ///
+    /// Bytes after that one may be copied too; the caller overwrites them.
+    ///
+    /// - Parameters:
+    ///   - value: The bytes to copy.
+    ///   - output: Room for `value.count` bytes.
+    /// - Returns: The offset of the first byte that must be escaped, or `value.count` if there is none.
+    @inline(__always)
+    private static func copyUntilEscape(
+        _ value: UnsafeBufferPointer<UInt8>,
+        to output: UnsafeMutablePointer<UInt8>
+    ) -> Int {
+        guard let base = value.baseAddress else {
+            return 0
+        }
         let count = value.count
-        let raw = UnsafeRawBufferPointer(value)
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits = UTF8Validation.highBits
+        let source = UnsafeRawPointer(base)
+        let target = UnsafeMutableRawPointer(output)
         var index = 0
         while index &+ 8 <= count {
-            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-            let quotes = word ^ (ones &* 0x22)
-            let backslashes = word ^ (ones &* 0x5C)
-            let specials =
-                ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes | (word &- ones &* 0x20) & ~word)
-                & highBits
+            let word = source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            target.storeBytes(of: word, toByteOffset: index, as: UInt64.self)
+            let specials = JSONEscapes.specialBytes(in: UInt64(littleEndian: word))
             if specials != 0 {
                 return index &+ specials.trailingZeroBitCount &>> 3
             }
             index &+= 8
         }
-        if index < count, count >= 8 {
-            // The last eight bytes, overlapping bytes already checked.
+        guard index < count else {
+            return count
+        }
+        if count >= 8 {
+            // The last eight bytes, overlapping bytes already copied: the first flagged byte is a
+            // real one, and it cannot be among the bytes already checked.
             let last = count &- 8
-            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: last, as: UInt64.self))
-            let quotes = word ^ (ones &* 0x22)
-            let backslashes = word ^ (ones &* 0x5C)
-            let specials =
-                ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes | (word &- ones &* 0x20) & ~word)
-                & highBits
+            let word = source.loadUnaligned(fromByteOffset: last, as: UInt64.self)
+            target.storeBytes(of: word, toByteOffset: last, as: UInt64.self)
+            let specials = JSONEscapes.specialBytes(in: UInt64(littleEndian: word))
             return specials == 0 ? count : last &+ specials.trailingZeroBitCount &>> 3
         }
         while index < count {
-            let byte = value[index]
+            let byte = base[index]
             if byte < 0x20 || byte == 0x22 || byte == 0x5C {
                 return index
             }
+            output[index] = byte
             index &+= 1
         }
         return count

@@ -30,11 +30,16 @@ package enum Timestamp {
 
     /// Formats an instant as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
     ///
-    /// - Parameter milliseconds: Milliseconds since 1970-01-01T00:00:00Z, within ``range``; anything
-    ///   else is a programming error and traps.
-    /// - Returns: The 24-character text.
+    /// Total, so that it can describe any value in a message: an instant outside ``range`` has no
+    /// RFC 3339 form and is described as `<n> ms since 1970-01-01T00:00:00Z`.
+    ///
+    /// - Parameter milliseconds: Milliseconds since 1970-01-01T00:00:00Z.
+    /// - Returns: The 24-character text, or the description of an instant outside ``range``.
     package static func format(_ milliseconds: Int64) -> String {
-        String(unsafeUninitializedCapacity: Self.recordLength) { buffer in
+        guard Self.range.contains(milliseconds) else {
+            return "\(milliseconds) ms since 1970-01-01T00:00:00Z"
+        }
+        return String(unsafeUninitializedCapacity: Self.recordLength) { buffer in
             guard let base = buffer.baseAddress else {
                 return 0
             }
@@ -206,10 +211,10 @@ package enum Timestamp {
     /// `+HH:MM` or `-HH:MM` (`-00:00` is UTC).
     ///
     /// - Parameter text: The date-time, such as `2026-03-02T10:14:07.12+01:00`.
-    /// - Returns: Milliseconds since 1970-01-01T00:00:00Z of the instant named.
+    /// - Returns: Milliseconds since 1970-01-01T00:00:00Z of the instant named, within ``range``.
     /// - Throws: ``JSONError`` with code ``JSONError/Code/invalidTimestamp`` and the offset in `text` of
-    ///   the first wrong character, if the text is not an RFC 3339 date-time or names a date or time
-    ///   that does not exist.
+    ///   the first wrong character, if the text is not an RFC 3339 date-time, names a date or time
+    ///   that does not exist, or names an instant outside ``range`` once converted to UTC.
     package static func parseRFC3339(_ text: String) throws(JSONError) -> Int64 {
         var text = text
         let outcome = text.withUTF8 { utf8 -> Result<Int64, JSONError> in
@@ -273,7 +278,12 @@ package enum Timestamp {
         let days = try Self.days(year: year, month: month, day: day, base: 0)
         try Self.checkTime(hour: hour, minute: minute, second: second, base: 0)
         let local = ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1_000 + millisecond
-        return local - offsetMinutes * 60_000
+        let instant = local - offsetMinutes * 60_000
+        guard Self.range.contains(instant) else {
+            // Only an offset can move an instant of year 0000 or 9999 outside the range.
+            throw JSONError(.invalidTimestamp, at: 0, "the instant in UTC is outside the years 0000 to 9999")
+        }
+        return instant
     }
 
     // MARK: Calendar

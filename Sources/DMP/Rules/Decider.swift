@@ -43,6 +43,7 @@ public enum Decider {
         _ command: Command, state: DossierState?, context: DecisionContext
     ) throws(DomainError) -> Decision {
         try validateActor(command.actor)
+        try validateMode(command.action)
         var builder = Builder(command: command, context: context, state: state)
         try builder.decide()
         return Decision(events: builder.events, refusal: builder.refusal)
@@ -61,11 +62,32 @@ public enum Decider {
                 + String(c[16..<20]) + "-" + String(c[20..<32]))
     }
 
+    /// Every value written must be readable on replay: unknown modes are refused up front.
+    static func validateMode(_ action: Command.Action) throws(DomainError) {
+        let mode: AccessMode
+        switch action {
+        case .depositDocument(_, let m), .replaceDocument(_, _, let m), .consultDocumentList(let m, _),
+            .consultDocument(_, let m, _):
+            mode = m
+        default:
+            return
+        }
+        guard AccessMode.known.contains(mode) else {
+            throw DomainError(.invalidCommand, "mode: unknown access mode \"\(mode)\"")
+        }
+    }
+
     static func validateActor(_ actor: Actor) throws(DomainError) {
         guard Actor.Role.known.contains(actor.role) else {
             throw DomainError(.invalidCommand, "unknown actor role \"\(actor.role)\"")
         }
         guard !actor.id.isEmpty else { throw DomainError(.invalidCommand, "the actor has no id") }
+        guard Actor.Authentication.known.contains(actor.authentication) else {
+            throw DomainError(.invalidCommand, "actor.auth: unknown means of authentication \"\(actor.authentication)\"")
+        }
+        if let practice = actor.practice, !Actor.Practice.known.contains(practice) {
+            throw DomainError(.invalidCommand, "actor.practice: unknown practice \"\(practice)\"")
+        }
         if actor.role == .professional {
             do {
                 _ = try ProfessionalID(nationalID: actor.id)

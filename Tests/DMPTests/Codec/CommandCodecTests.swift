@@ -49,7 +49,9 @@ import Testing
     @Test func actionNamesAreTheCaseNamesCapitalised() {
         for command in CommandSamples.all {
             let caseName = String(String(describing: command.action).prefix { $0.isLetter })
-            #expect(CommandCodec.actionName(of: command.action) == caseName.prefix(1).uppercased() + caseName.dropFirst())
+            #expect(
+                CommandCodec.actionName(of: command.action) == caseName.prefix(1).uppercased() + caseName.dropFirst()
+            )
         }
     }
 
@@ -69,7 +71,8 @@ import Testing
         #expect(
             Self.text(CommandSamples.all[33])
                 == #"{"key":"tick-0001","actor":{"id":"system","role":"system","auth":"system"},"#
-                + #""at":"2026-03-02T09:14:07.120Z","action":"Tick","data":{}}"#)
+                + #""at":"2026-03-02T09:14:07.120Z","action":"Tick","data":{}}"#
+        )
     }
 
     // MARK: What people type
@@ -90,12 +93,16 @@ import Testing
     }
 
     @Test func dataMayBeLeftOutOnlyForActionsWithoutFields() throws {
-        let tick = try Self.decode(#"{"key":"t","actor":{"id":"system","role":"system","auth":"system"},"action":"Tick"}"#)
+        let tick = try Self.decode(
+            #"{"key":"t","actor":{"id":"system","role":"system","auth":"system"},"action":"Tick"}"#
+        )
         #expect(tick.action == .tick)
         #expect(tick.at == nil && tick.dossier == nil)
         let error = try #require(
             Self.failure(
-                #"{"key":"t","actor":{"id":"holder","role":"holder","auth":"holder_login"},"action":"MaskDocument"}"#))
+                #"{"key":"t","actor":{"id":"holder","role":"holder","auth":"holder_login"},"action":"MaskDocument"}"#
+            )
+        )
         #expect(error.message == "data: missing (MaskDocument has fields)")
     }
 
@@ -108,22 +115,31 @@ import Testing
 
     // MARK: Refusals
 
-    @Test(arguments: [
-        (#""sha256":"C973FF7DD7CC61AEB7BA99F92D22AF7A184D65CC49C06041AA0524493CB59992""#, #""sha256":"12ab""#,
-         #"data.document.sha256: expected 64 hexadecimal digits, found "12ab""#),
-        (#""id":"8 99700 024450""#, #""id":"899700024451""#, #"actor.id: RPPS "99700024451": check digit"#),
-        (#""dossier":"6F1C2A9E-3B4D-5E6F-8A7B-9C0D1E2F3A4B""#, #""dossier":"dossier-1""#,
-         #"dossier: expected a UUID"#),
-        (#""at":"2026-03-02T10:14:07.12+01:00""#, #""at":"2026-03-02 10:14""#, "at: expected 'T'"),
-        (#""action":"DepositDocument""#, #""action":"Deposit""#, #"action: unknown value "Deposit""#),
-        (#""mode":"normal""#, #""mode":"express""#, #"data.mode: unknown value "express""#),
-        (#""mode":"normal""#, #""mode":"normal","reason":"x""#, #"data: unknown key "reason""#),
-        (#""size":10"#, #""size":"10""#, "data.document.size:"),
-        (#""actAt":"2026-03-01T08:30:00+01:00""#, #""actAt":"2026-03-01""#, "data.document.actAt: expected 'T'"),
-        (#""confidentiality":["N"]"#, #""confidentiality":[]"#, "data.document.confidentiality: the codes must include N"),
-        (#""key":"deposit-0001""#, #""key":"""#, "key: must not be empty"),
-        (#""key":"deposit-0001","#, "", "key: missing"),
-    ] as [(String, String, String)])
+    @Test(
+        arguments: [
+            (
+                #""sha256":"C973FF7DD7CC61AEB7BA99F92D22AF7A184D65CC49C06041AA0524493CB59992""#, #""sha256":"12ab""#,
+                #"data.document.sha256: expected 64 hexadecimal digits, found "12ab""#
+            ),
+            (#""id":"8 99700 024450""#, #""id":"899700024451""#, #"actor.id: RPPS "99700024451": check digit"#),
+            (
+                #""dossier":"6F1C2A9E-3B4D-5E6F-8A7B-9C0D1E2F3A4B""#, #""dossier":"dossier-1""#,
+                #"dossier: expected a UUID"#
+            ),
+            (#""at":"2026-03-02T10:14:07.12+01:00""#, #""at":"2026-03-02 10:14""#, "at: expected 'T'"),
+            (#""action":"DepositDocument""#, #""action":"Deposit""#, #"action: unknown value "Deposit""#),
+            (#""mode":"normal""#, #""mode":"express""#, #"data.mode: unknown value "express""#),
+            (#""mode":"normal""#, #""mode":"normal","reason":"x""#, #"data: unknown key "reason""#),
+            (#""size":10"#, #""size":"10""#, "data.document.size:"),
+            (#""actAt":"2026-03-01T08:30:00+01:00""#, #""actAt":"2026-03-01""#, "data.document.actAt: expected 'T'"),
+            (
+                #""confidentiality":["N"]"#, #""confidentiality":[]"#,
+                "data.document.confidentiality: the codes must include N"
+            ),
+            (#""key":"deposit-0001""#, #""key":"""#, "key: must not be empty"),
+            (#""key":"deposit-0001","#, "", "key: missing"),
+        ] as [(String, String, String)]
+    )
     func depositErrorsNameTheField(_ original: String, _ replacement: String, _ message: String) throws {
         #expect(Self.depositLine.contains(original))
         let error = try #require(Self.failure(Self.depositLine.replacingOccurrences(of: original, with: replacement)))
@@ -132,7 +148,9 @@ import Testing
 
     @Test func identifiersAreCheckedWithTheirTypes() throws {
         let notice = Self.text(CommandSamples.all[0])
-        let badKey = try #require(Self.failure(notice.replacingOccurrences(of: "255081416802538", with: "255081416802537")))
+        let badKey = try #require(
+            Self.failure(notice.replacingOccurrences(of: "255081416802538", with: "255081416802537"))
+        )
         #expect(badKey.message.hasPrefix(#"data.identifier: NIR "255081416802537": key 37 does not match"#))
         let bare = try #require(Self.failure(notice.replacingOccurrences(of: "NIR:", with: "")))
         #expect(bare.message.hasPrefix("data.identifier: patient identifier"), "\(bare)")
@@ -141,7 +159,8 @@ import Testing
 
         let authorise = Self.text(CommandSamples.all[22])
         let badProfessional = try #require(
-            Self.failure(authorise.replacingOccurrences(of: "810001234565", with: "910001234565")))
+            Self.failure(authorise.replacingOccurrences(of: "810001234565", with: "910001234565"))
+        )
         #expect(badProfessional.message.hasPrefix("data.professional: professional national id"), "\(badProfessional)")
         let spaced = try Self.decode(authorise.replacingOccurrences(of: "810001234565", with: "8 1000 1234 565"))
         #expect(spaced == CommandSamples.all[22])
@@ -151,14 +170,18 @@ import Testing
         #expect(badTarget.message.hasPrefix("data.target: RPPS"), "\(badTarget)")
         let structure = try Self.decode(
             block.replacingOccurrences(of: "810001234565", with: "130786049")
-                .replacingOccurrences(of: #""targetKind":"professional""#, with: #""targetKind":"structure""#))
-        #expect(structure.action == .block(target: "130786049", targetKind: .structure, reason: "Ancien médecin du travail"))
+                .replacingOccurrences(of: #""targetKind":"professional""#, with: #""targetKind":"structure""#)
+        )
+        #expect(
+            structure.action == .block(target: "130786049", targetKind: .structure, reason: "Ancien médecin du travail")
+        )
     }
 
     @Test func membersOfAnotherActionAreUnknownKeys() throws {
         let mask = Self.text(CommandSamples.all[18])
         let error = try #require(
-            Self.failure(mask.replacingOccurrences(of: #""document":"DOC-2026-0002""#, with: #""professional":"x""#)))
+            Self.failure(mask.replacingOccurrences(of: #""document":"DOC-2026-0002""#, with: #""professional":"x""#))
+        )
         #expect(error.message == #"data: unknown key "professional""#)
     }
 

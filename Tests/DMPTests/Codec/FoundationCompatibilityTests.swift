@@ -35,6 +35,7 @@ extension JSONCodecTests {
             try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
         }
 
+        /// Documents both readers must accept, with escapes, limits, nesting and whitespace.
         static let documents: [String] = [
             #"{"seq":1042,"at":"2026-03-02T09:14:07.120Z","type":"DocumentDeposited","v":1}"#,
             #"{"escapes":"\"\\\/\b\f\n\r\t\u0041\u00e9\u20AC\uD83D\uDE00\u0000\u001F","raw":"é😀漢字"}"#,

@@ -56,7 +56,9 @@ import Testing
 
     @Test(
         "integers at the limits of their types survive writing and reading",
-        arguments: [Int64.min, Int64.min + 1, -1_000_000_007, -10, -9, -1, 0, 1, 9, 10, 99, 100, Int64.max - 1, Int64.max]
+        arguments: [
+            Int64.min, Int64.min + 1, -1_000_000_007, -10, -9, -1, 0, 1, 9, 10, 99, 100, Int64.max - 1, Int64.max,
+        ]
     )
     func signedRoundTrip(value: Int64) throws {
         var writer = JSONWriter()
@@ -154,6 +156,7 @@ extension JSONCodecTests {
 
     /// A JSON value read into a tree, to compare readers.
     indirect enum JSONTree: Equatable, CustomStringConvertible {
+        // The kinds of value; numbers are integers only.
         case null
         case bool(Bool)
         case integer(Int64)
@@ -213,6 +216,7 @@ extension JSONCodecTests {
             try Self.validate(Array(text.utf8))
         }
 
+        /// The tree in Swift's notation, for failure messages.
         var description: String {
             switch self {
             case .null: "null"
@@ -227,6 +231,9 @@ extension JSONCodecTests {
 
     /// A record shaped like a journal event, written and read with the primitives as the event codec
     /// will.
+    ///
+    /// The fields mirror the envelope (`seq`, `at`, `type`, `v`, `dossier`, `command`), an `actor` object
+    /// with two optional members, and a `data` object with a string that needs escapes.
     struct SampleRecord: Equatable {
         var sequence: UInt64
         var at: Int64
@@ -245,14 +252,27 @@ extension JSONCodecTests {
         var size: Int64
         var confidential: Bool
 
+        /// A record with every field set.
         static let example = SampleRecord(
-            sequence: 1042, at: 1_772_442_847_120, type: "DocumentDeposited", version: 1,
-            dossier: "6f1c2e9a-3b7d-4c1e-9a4f-2d8e7b6c5a10", actorID: "810002345678", role: "professional",
-            profession: "10", structure: "750712184", authentication: "cps", command: "cmd-7f3a9c2e-0001",
-            document: "doc-5b2e8f10", typeCode: "11488-4", title: "Compte rendu de consultation \"cardio\"\n",
-            size: 48213, confidential: false
+            sequence: 1042,
+            at: 1_772_442_847_120,
+            type: "DocumentDeposited",
+            version: 1,
+            dossier: "6f1c2e9a-3b7d-4c1e-9a4f-2d8e7b6c5a10",
+            actorID: "810002345678",
+            role: "professional",
+            profession: "10",
+            structure: "750712184",
+            authentication: "cps",
+            command: "cmd-7f3a9c2e-0001",
+            document: "doc-5b2e8f10",
+            typeCode: "11488-4",
+            title: "Compte rendu de consultation \"cardio\"\n",
+            size: 48213,
+            confidential: false
         )
 
+        /// The exact bytes ``encoded()`` writes for ``example``.
         static let exampleJSON =
             #"{"seq":1042,"at":"2026-03-02T09:14:07.120Z","type":"DocumentDeposited","v":1,"#
             + #""dossier":"6f1c2e9a-3b7d-4c1e-9a4f-2d8e7b6c5a10","#
@@ -261,6 +281,7 @@ extension JSONCodecTests {
             + #""data":{"document":"doc-5b2e8f10","typeCode":"11488-4","#
             + #""title":"Compte rendu de consultation \"cardio\"\n","size":48213,"confidential":false}}"#
 
+        /// Writes the record with ``JSONWriter``, omitting absent optional members.
         func encoded() -> [UInt8] {
             var writer = JSONWriter()
             writer.beginObject()
@@ -290,10 +311,24 @@ extension JSONCodecTests {
             return writer.finish()
         }
 
+        /// Creates a record from its fields.
         init(
-            sequence: UInt64, at: Int64, type: String, version: Int64, dossier: String, actorID: String, role: String,
-            profession: String?, structure: String?, authentication: String, command: String, document: String,
-            typeCode: String, title: String, size: Int64, confidential: Bool
+            sequence: UInt64,
+            at: Int64,
+            type: String,
+            version: Int64,
+            dossier: String,
+            actorID: String,
+            role: String,
+            profession: String?,
+            structure: String?,
+            authentication: String,
+            command: String,
+            document: String,
+            typeCode: String,
+            title: String,
+            size: Int64,
+            confidential: Bool
         ) {
             self.sequence = sequence
             self.at = at
@@ -313,11 +348,25 @@ extension JSONCodecTests {
             self.confidential = confidential
         }
 
+        /// Reads a record with ``JSONReader``, in any member order, skipping unknown members.
         init(decoding bytes: [UInt8]) throws(JSONError) {
             self = try JSONReader.read(bytes) { (reader) throws(JSONError) -> SampleRecord in
                 var record = SampleRecord(
-                    sequence: 0, at: 0, type: "", version: 0, dossier: "", actorID: "", role: "", profession: nil,
-                    structure: nil, authentication: "", command: "", document: "", typeCode: "", title: "", size: 0,
+                    sequence: 0,
+                    at: 0,
+                    type: "",
+                    version: 0,
+                    dossier: "",
+                    actorID: "",
+                    role: "",
+                    profession: nil,
+                    structure: nil,
+                    authentication: "",
+                    command: "",
+                    document: "",
+                    typeCode: "",
+                    title: "",
+                    size: 0,
                     confidential: false
                 )
                 try reader.beginObject()

@@ -202,9 +202,13 @@ extension JSONCodecTests {
         func depth() throws {
             let depth = JSONReader.maximumDepth
             try JSONTree.validate(String(repeating: "[", count: depth) + String(repeating: "]", count: depth))
-            try JSONTree.validate(String(repeating: "{\"a\":", count: depth - 1) + "{}" + String(repeating: "}", count: depth - 1))
+            try JSONTree.validate(
+                String(repeating: "{\"a\":", count: depth - 1) + "{}" + String(repeating: "}", count: depth - 1)
+            )
             let error = #expect(throws: JSONError.self) {
-                try JSONTree.validate(String(repeating: "[", count: depth + 1) + String(repeating: "]", count: depth + 1))
+                try JSONTree.validate(
+                    String(repeating: "[", count: depth + 1) + String(repeating: "]", count: depth + 1)
+                )
             }
             #expect(error?.code == .tooDeep)
             #expect(error?.offset == depth)
@@ -227,7 +231,9 @@ extension JSONCodecTests {
 
         @Test("a timestamp reads without allocating a string, and refuses any other form")
         func timestamps() throws {
-            let bytes = Array(#"["2026-03-02T09:14:07.120Z", "2026-03-02T09:14:07.12Z", "2026-02-30T00:00:00.000Z"]"#.utf8)
+            let bytes = Array(
+                #"["2026-03-02T09:14:07.120Z", "2026-03-02T09:14:07.12Z", "2026-02-30T00:00:00.000Z"]"#.utf8
+            )
             try JSONReader.read(bytes) { (reader) throws(JSONError) in
                 try reader.beginArray()
                 _ = try reader.nextElement()

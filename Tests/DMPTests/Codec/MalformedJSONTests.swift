@@ -5,27 +5,35 @@ extension JSONCodecTests {
     @Suite struct Malformed {
         /// A broken document, the error it must raise, and where.
         struct Case: CustomStringConvertible, Sendable {
+            /// The document.
             let bytes: [UInt8]
+            /// The code of the error it must raise.
             let code: JSONError.Code
+            /// The offset the error must name.
             let offset: Int
 
+            /// A case whose document is text.
             init(_ text: String, _ code: JSONError.Code, _ offset: Int) {
                 self.bytes = Array(text.utf8)
                 self.code = code
                 self.offset = offset
             }
 
+            /// A case whose document is raw bytes, such as invalid UTF-8.
             init(bytes: [UInt8], _ code: JSONError.Code, _ offset: Int) {
                 self.bytes = bytes
                 self.code = code
                 self.offset = offset
             }
 
+            /// The document, quoted, as the test's argument label.
             var description: String {
                 String(decoding: self.bytes, as: UTF8.self).debugDescription
             }
         }
 
+        /// Broken documents: truncations, bad structure, bad numbers, bad strings, bad literals,
+        /// trailing bytes and deep nesting.
         static let cases: [Case] = [
             Case("", .unexpectedEnd, 0),
             Case("   ", .unexpectedEnd, 3),
@@ -137,7 +145,9 @@ extension JSONCodecTests {
             for _ in 0..<20_000 {
                 let length = Int(random.next() % 48)
                 let bytes = (0..<length).map { _ in
-                    random.next() % 8 == 0 ? UInt8(truncatingIfNeeded: random.next()) : alphabet[Int(random.next() % UInt64(alphabet.count))]
+                    random.next() % 8 == 0
+                        ? UInt8(truncatingIfNeeded: random.next())
+                        : alphabet[Int(random.next() % UInt64(alphabet.count))]
                 }
                 do throws(JSONError) {
                     try JSONTree.validate(bytes)
@@ -150,7 +160,9 @@ extension JSONCodecTests {
         @Test("every single-byte change of a record never traps the decoders")
         func mutations() {
             let original = SampleRecord.example.encoded()
-            let replacements: [UInt8] = [0x00, 0x0A, 0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x30, 0x2D, 0x80, 0xFF]
+            let replacements: [UInt8] = [
+                0x00, 0x0A, 0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x30, 0x2D, 0x80, 0xFF,
+            ]
             for position in 0..<original.count {
                 for replacement in replacements {
                     var bytes = original

@@ -22,16 +22,19 @@ extension JSONCodecTests {
             #expect(try Timestamp.parseRFC3339(text) == milliseconds)
         }
 
-        @Test("the range covers the years 0000 to 9999")
+        @Test("the range covers the years 0000 to 9999; formatting describes an instant outside it")
         func range() {
             #expect(Timestamp.format(Timestamp.range.lowerBound) == "0000-01-01T00:00:00.000Z")
             #expect(Timestamp.format(Timestamp.range.upperBound) == "9999-12-31T23:59:59.999Z")
+            #expect(Timestamp.format(Timestamp.range.upperBound + 1) == "253402300800000 ms since 1970-01-01T00:00:00Z")
+            #expect(Timestamp.format(Int64.min) == "-9223372036854775808 ms since 1970-01-01T00:00:00Z")
         }
 
         @Test("every day from 1600 to 2400, and every 29th day from 0000 to 9999, formats and parses back in order")
         func days() throws {
             let day: Int64 = 86_400_000
-            let dense = try Timestamp.parse("1600-01-01T00:00:00.000Z")...(try Timestamp.parse("2400-12-31T00:00:00.000Z"))
+            let dense =
+                try Timestamp.parse("1600-01-01T00:00:00.000Z")...(try Timestamp.parse("2400-12-31T00:00:00.000Z"))
             var previous = ""
             var failures: [String] = []
             var instant = Timestamp.range.lowerBound + 43_200_123
@@ -123,7 +126,8 @@ extension JSONCodecTests {
                 "2026-03-02T09:14:07.120+01", "2026-03-02T09:14:07.120+0100", "2026-03-02T09:14:07.120+24:00",
                 "2026-03-02T09:14:07.120+01:60", "2026-03-02 09:14:07Z", "2026-03-02", "2026-03-02T09:14Z",
                 "2026-03-02T09:14:07.120Z ", " 2026-03-02T09:14:07.120Z", "2026-03-02T09:14:07.120UTC",
-                "2026-03-02T09:14:07.1a0Z", "２０２６-03-02T09:14:07Z",
+                "2026-03-02T09:14:07.1a0Z", "２０２６-03-02T09:14:07Z", "0000-01-01T00:30:00+01:00",
+                "9999-12-31T23:30:00-01:00",
             ]
         )
         func lenientRefusals(text: String) {

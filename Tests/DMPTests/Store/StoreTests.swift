@@ -229,6 +229,14 @@ struct StoreTests {
         await #expect(throws: DomainError.invalidCommand) {
             try await store.execute(Command(key: "bad-actor", actor: Actor(id: "123", role: .professional, profession: .physician, authentication: .cps), dossier: dossier, action: .consultDocumentList(mode: .normal, reason: nil)))
         }
+        var odd = doctorA
+        odd.practice = Actor.Practice(rawValue: "astrologer")
+        await #expect(throws: DomainError.invalidCommand, "a value replay could not read is refused up front") {
+            try await store.execute(Command(key: "odd", actor: odd, dossier: dossier, action: .consultDocumentList(mode: .normal, reason: nil)))
+        }
+        await #expect(throws: DomainError.invalidCommand) {
+            try await store.execute(Command(key: "odd-mode", actor: doctorA, dossier: dossier, action: .consultDocumentList(mode: AccessMode(rawValue: "telepathy"), reason: nil)))
+        }
         #expect(await store.lastSequence == before + 1, "invalid commands append nothing")
         try await store.execute(Command(key: "after", actor: .holder(), dossier: dossier, action: .consultDocumentList(mode: .normal, reason: nil)))
         try await store.close()

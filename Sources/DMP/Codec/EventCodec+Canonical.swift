@@ -1,0 +1,469 @@
+// The fast path of decoding: records exactly as ``EventCodec`` writes them, for the types a replay
+// meets most. It compares the fixed parts of the record (`,"at":"`) with constants instead of
+// reading keys, and gives up, returning `nil`, at the first byte it does not expect: the general
+// reader then reads the record from the start, in any key order, and reports what is wrong. It
+// accepts nothing the general reader refuses: strings must be plain ASCII, names known,
+// instants valid, and nothing may follow the record.
+
+extension EventCodec {
+    /// Reads a record written in the canonical form, or returns `nil`.
+    ///
+    /// - Parameter bytes: One record.
+    /// - Returns: The event, or `nil` if the record is not in the canonical form of a type this
+    ///   path knows (the general reader decides then).
+    static func readCanonical(_ bytes: UnsafeRawBufferPointer) -> Event? {
+        guard let start = bytes.baseAddress else {
+            return nil
+        }
+        var cursor = CanonicalCursor(pointer: start, count: bytes.count)
+        guard cursor.literal(#"{"seq":"#), let sequence = cursor.unsigned(),
+            cursor.literal(#","at":"#), let at = cursor.timestamp(),
+            cursor.literal(#","type":"#), let kind: EventKind = cursor.name(),
+            cursor.literal(#","v":1,"dossier":"#), let dossier = cursor.string(), !dossier.isEmpty,
+            cursor.literal(#","actor":"#), let actor = cursor.actor(),
+            cursor.literal(#","command":"#), let command = cursor.string(), !command.isEmpty,
+            cursor.literal(#","data":"#)
+        else {
+            return nil
+        }
+        let payload: EventPayload?
+        switch kind {
+        case .documentConsulted: payload = cursor.consultation()
+        case .documentListConsulted: payload = cursor.listConsultation()
+        case .consultationRefused: payload = cursor.refusal()
+        case .notificationSent: payload = cursor.notification()
+        case .professionalAuthorised: payload = cursor.authorisation()
+        case .documentDeposited: payload = cursor.deposit()
+        default: payload = nil
+        }
+        guard let payload, cursor.literal("}"), cursor.atEnd else {
+            return nil
+        }
+        return Event(
+            sequence: sequence,
+            at: at,
+            dossier: DossierID(rawValue: dossier),
+            actor: actor,
+            command: command,
+            payload: payload
+        )
+    }
+}
+
+/// A position in a record read in its canonical form; every reader returns `nil`, without a
+/// diagnosis, on anything else.
+struct CanonicalCursor {
+    /// The first byte of the record.
+    private let pointer: UnsafeRawPointer
+    /// The number of bytes of the record.
+    private let count: Int
+    /// The position of the next byte to read.
+    private var position = 0
+
+    /// Creates a cursor at the start of a record.
+    init(pointer: UnsafeRawPointer, count: Int) {
+        self.pointer = pointer
+        self.count = count
+    }
+
+    /// Whether every byte has been read.
+    var atEnd: Bool {
+        self.position == self.count
+    }
+
+    /// The byte at a position below `count`.
+    @inline(__always)
+    private func byte(at index: Int) -> UInt8 {
+        self.pointer.load(fromByteOffset: index, as: UInt8.self)
+    }
+
+    /// Consumes the given bytes, if they come next.
+    @inline(__always)
+    mutating func literal(_ text: StaticString) -> Bool {
+        let length = text.utf8CodeUnitCount
+        guard self.position &+ length <= self.count,
+            ByteComparison.equal(self.pointer + self.position, UnsafeRawPointer(text.utf8Start), count: length)
+        else {
+            return false
+        }
+        self.position &+= length
+        return true
+    }
+
+    /// Consumes a string without escapes or control characters and returns its body, and whether
+    /// it holds bytes of 0x80 or more (whose UTF-8 the caller checks).
+    @inline(__always)
+    private mutating func plainBytes() -> (body: UnsafeRawBufferPointer, nonASCII: Bool)? {
+        guard self.position < self.count, self.byte(at: self.position) == 0x22 else {
+            return nil
+        }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let start = self.position &+ 1
+        var index = start
+        var nonASCII = false
+        while true {
+            if index &+ 8 <= self.count {
+                let word = UInt64(littleEndian: self.pointer.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                let quotes = word ^ (ones &* 0x22)
+                let backslashes = word ^ (ones &* 0x5C)
+                let special =
+                    ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes | (word &- ones &* 0x20) & ~word)
+                    & 0x8080_8080_8080_8080
+                nonASCII = nonASCII || word & 0x8080_8080_8080_8080 != 0
+                if special == 0 {
+                    index &+= 8
+                    continue
+                }
+                index &+= special.trailingZeroBitCount &>> 3
+            }
+            guard index < self.count else {
+                return nil
+            }
+            let byte = self.byte(at: index)
+            if byte == 0x22 {
+                self.position = index &+ 1
+                return (UnsafeRawBufferPointer(start: self.pointer + start, count: index &- start), nonASCII)
+            }
+            guard byte >= 0x20, byte != 0x5C else {
+                return nil
+            }
+            nonASCII = nonASCII || byte >= 0x80
+            index &+= 1
+        }
+    }
+
+    /// Consumes a string without escapes; its UTF-8 must be valid.
+    @inline(__always)
+    mutating func string() -> String? {
+        guard let (body, nonASCII) = self.plainBytes() else {
+            return nil
+        }
+        if nonASCII {
+            return String(validating: body, as: UTF8.self)
+        }
+        return String(unsafeUninitializedCapacity: body.count) { buffer in
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: body)
+            return body.count
+        }
+    }
+
+    /// Consumes one of the names of a ``WireValue`` type.
+    @inline(__always)
+    mutating func name<Value: WireValue>() -> Value? {
+        guard let (body, _) = self.plainBytes() else {
+            return nil
+        }
+        return Value.wireValue(named: body)
+    }
+
+    /// Consumes an instant in the record form.
+    @inline(__always)
+    mutating func timestamp() -> Int64? {
+        let length = Timestamp.recordLength
+        guard self.position &+ length &+ 2 <= self.count, self.byte(at: self.position) == 0x22,
+            self.byte(at: self.position &+ length &+ 1) == 0x22,
+            let milliseconds = RecordTime.milliseconds(self.pointer + (self.position &+ 1))
+        else {
+            return nil
+        }
+        self.position &+= length &+ 2
+        return milliseconds
+    }
+
+    /// Consumes an unsigned integer written without a leading zero, that fits in 64 bits.
+    @inline(__always)
+    mutating func unsigned() -> UInt64? {
+        var value: UInt64 = 0
+        let start = self.position
+        while self.position < self.count {
+            let digit = self.byte(at: self.position) &- 0x30
+            guard digit < 10 else {
+                break
+            }
+            let (times10, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = times10.addingReportingOverflow(UInt64(digit))
+            guard !overflow, !carry else {
+                return nil
+            }
+            value = sum
+            self.position &+= 1
+        }
+        let length = self.position &- start
+        guard length > 0, length == 1 || self.byte(at: start) != 0x30 else {
+            return nil
+        }
+        // A fraction or an exponent makes it another number: the general reader refuses it.
+        if self.position < self.count {
+            let next = self.byte(at: self.position)
+            guard next != 0x2E, next != 0x65, next != 0x45 else {
+                return nil
+            }
+        }
+        return value
+    }
+
+    /// Consumes `true` or `false`.
+    @inline(__always)
+    mutating func bool() -> Bool? {
+        if self.literal("true") {
+            return true
+        }
+        return self.literal("false") ? false : nil
+    }
+
+    /// Consumes the actor object.
+    mutating func actor() -> Actor? {
+        guard self.literal(#"{"id":"#), let id = self.string(), !id.isEmpty,
+            self.literal(#","role":"#), let role: Actor.Role = self.name()
+        else {
+            return nil
+        }
+        var profession: String?
+        if self.literal(#","profession":"#) {
+            guard let code = self.string() else {
+                return nil
+            }
+            profession = code
+        }
+        var practice: Actor.Practice?
+        if self.literal(#","practice":"#) {
+            guard let value: Actor.Practice = self.name() else {
+                return nil
+            }
+            practice = value
+        }
+        var structure: String?
+        if self.literal(#","structure":"#) {
+            guard let value = self.string() else {
+                return nil
+            }
+            structure = value
+        }
+        guard self.literal(#","auth":"#), let authentication: Actor.Authentication = self.name() else {
+            return nil
+        }
+        var software: String?
+        if self.literal(#","software":"#) {
+            guard let value = self.string() else {
+                return nil
+            }
+            software = value
+        }
+        guard self.literal("}") else {
+            return nil
+        }
+        return Actor(
+            id: id,
+            role: role,
+            profession: profession.map(Profession.init(code:)),
+            practice: practice,
+            structure: structure,
+            authentication: authentication,
+            software: software
+        )
+    }
+
+    /// Consumes an optional `,"reason":"…"` member; `nil` inside the result means absent.
+    @inline(__always)
+    private mutating func reason() -> String?? {
+        guard self.literal(#","reason":"#) else {
+            return .some(nil)
+        }
+        guard let reason = self.string() else {
+            return nil
+        }
+        return .some(reason)
+    }
+
+    /// Consumes the `data` of a consultation.
+    mutating func consultation() -> EventPayload? {
+        guard self.literal(#"{"document":"#), let document = self.string(),
+            self.literal(#","mode":"#), let mode: AccessMode = self.name(),
+            let reason = self.reason(),
+            self.literal(#","right":"#), let right: AccessRight = self.name(),
+            self.literal("}")
+        else {
+            return nil
+        }
+        return .documentConsulted(document: document, mode: mode, reason: reason, right: right)
+    }
+
+    /// Consumes the `data` of a consultation of the list of documents.
+    mutating func listConsultation() -> EventPayload? {
+        guard self.literal(#"{"mode":"#), let mode: AccessMode = self.name(),
+            let reason = self.reason(),
+            self.literal(#","right":"#), let right: AccessRight = self.name(),
+            self.literal(#","shown":"#), let shown = self.unsigned(), shown <= UInt64(Int64.max),
+            self.literal("}")
+        else {
+            return nil
+        }
+        return .documentListConsulted(mode: mode, reason: reason, right: right, shown: Int(shown))
+    }
+
+    /// Consumes the `data` of a refused read.
+    mutating func refusal() -> EventPayload? {
+        var document: String?
+        if self.literal(#"{"document":"#) {
+            guard let value = self.string(), self.literal(#","mode":"#) else {
+                return nil
+            }
+            document = value
+        } else if !self.literal(#"{"mode":"#) {
+            return nil
+        }
+        guard let mode: AccessMode = self.name(),
+            let reason = self.reason(),
+            self.literal(#","refusal":"#), let refusal = self.string(),
+            self.literal(#","answeredNotFound":"#), let answeredNotFound = self.bool(),
+            self.literal("}")
+        else {
+            return nil
+        }
+        return .consultationRefused(
+            document: document,
+            mode: mode,
+            reason: reason,
+            refusal: refusal,
+            answeredNotFound: answeredNotFound
+        )
+    }
+
+    /// Consumes the `data` of a notification.
+    mutating func notification() -> EventPayload? {
+        guard self.literal(#"{"recipient":"#), let recipient: NotificationRecipient = self.name(),
+            self.literal(#","kind":"#), let kind: NotificationKind = self.name()
+        else {
+            return nil
+        }
+        var document: String?
+        if self.literal(#","document":"#) {
+            guard let value = self.string() else {
+                return nil
+            }
+            document = value
+        }
+        var professional: String?
+        if self.literal(#","professional":"#) {
+            guard let value = self.string() else {
+                return nil
+            }
+            professional = value
+        }
+        guard self.literal("}") else {
+            return nil
+        }
+        return .notificationSent(recipient: recipient, kind: kind, document: document, professional: professional)
+    }
+
+    /// Consumes the `data` of an authorisation (recorded at a first access under the care-team
+    /// presumption, ACC-1).
+    mutating func authorisation() -> EventPayload? {
+        guard self.literal(#"{"professional":"#), let professional = self.string(),
+            self.literal(#","basis":"#), let basis: AuthorisationBasis = self.name(),
+            self.literal("}")
+        else {
+            return nil
+        }
+        return .professionalAuthorised(professional: professional, basis: basis)
+    }
+
+    /// Consumes the `data` of a deposit.
+    mutating func deposit() -> EventPayload? {
+        guard self.literal(#"{"document":"#), let document = self.documentMetadata(),
+            self.literal(#","mode":"#), let mode: AccessMode = self.name(),
+            self.literal(#","late":"#), let late = self.bool()
+        else {
+            return nil
+        }
+        var deadlines: ReleaseDeadlines?
+        if self.literal(#","deadlines":{"reminder":"#) {
+            guard let reminder = self.timestamp(), self.literal(#","release":"#), let release = self.timestamp(),
+                self.literal("}")
+            else {
+                return nil
+            }
+            deadlines = ReleaseDeadlines(reminder: reminder, release: release)
+        }
+        guard self.literal("}") else {
+            return nil
+        }
+        return .documentDeposited(document: document, mode: mode, late: late, deadlines: deadlines)
+    }
+
+    /// Consumes document metadata.
+    private mutating func documentMetadata() -> DocumentMetadata? {
+        guard self.literal(#"{"id":"#), let id = self.string(),
+            self.literal(#","typeCode":"#), let typeCode = self.string(),
+            self.literal(#","category":"#), let category = self.string(),
+            self.literal(#","classCode":"#), let classCode = self.string(),
+            self.literal(#","title":"#), let title = self.string(),
+            self.literal(#","createdAt":"#), let createdAt = self.timestamp(),
+            self.literal(#","actAt":"#), let actAt = self.timestamp()
+        else {
+            return nil
+        }
+        var dischargeAt: Int64?
+        if self.literal(#","dischargeAt":"#) {
+            guard let value = self.timestamp() else {
+                return nil
+            }
+            dischargeAt = value
+        }
+        guard self.literal(#","confidentiality":["N""#), let confidentiality = self.confidentialityRest(),
+            self.literal(#","format":"#), let format = self.string(),
+            self.literal(#","size":"#), let size = self.unsigned(), size <= UInt64(Int64.max),
+            self.literal(#","sha256":"#), let sha256 = self.sha256(),
+            self.literal("}")
+        else {
+            return nil
+        }
+        return DocumentMetadata(
+            id: id,
+            typeCode: typeCode,
+            category: category,
+            classCode: classCode,
+            title: title,
+            createdAt: createdAt,
+            actAt: actAt,
+            dischargeAt: dischargeAt,
+            confidentiality: confidentiality,
+            format: format,
+            size: Int64(size),
+            sha256: sha256
+        )
+    }
+
+    /// Consumes the codes after `N` in their canonical order, and the closing `]`.
+    private mutating func confidentialityRest() -> Confidentiality? {
+        var value = Confidentiality()
+        var last = 0
+        while self.literal(",") {
+            guard let code: ConfidentialityCode = self.name(), !code.flag.isEmpty,
+                Int(code.flag.rawValue) > last
+            else {
+                return nil
+            }
+            last = Int(code.flag.rawValue)
+            value.insert(code.flag)
+        }
+        return self.literal("]") ? value : nil
+    }
+
+    /// Consumes 64 lowercase hexadecimal digits in quotes.
+    private mutating func sha256() -> String? {
+        guard let (body, _) = self.plainBytes(), body.count == 64 else {
+            return nil
+        }
+        var other: UInt8 = 0
+        for byte in body {
+            let digit: UInt8 = byte &- 0x30 < 10 ? 1 : 0
+            let lower: UInt8 = byte &- 0x61 < 6 ? 1 : 0
+            other |= (digit | lower) ^ 1
+        }
+        guard other == 0 else {
+            return nil
+        }
+        return String(decoding: body, as: UTF8.self)
+    }
+}
