@@ -1,8 +1,12 @@
 # One command runs every check the project has: `make test`.
-.PHONY: test build swift-test tools-test benchmarks-build clean
+.PHONY: test demo build swift-test tools-test benchmarks-build clean
 
 test: build swift-test tools-test benchmarks-build
 	@echo "all checks passed"
+
+# The main job: build the tool, build a demo journal, verify it and query it.
+demo:
+	scripts/demo.sh
 
 # Debug build of every target and test; our own targets treat warnings as errors.
 build:
