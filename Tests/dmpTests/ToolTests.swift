@@ -86,9 +86,22 @@ func validate(_ output: String, schema: String, lines: Bool = false) throws {
     #expect(run.status == 0, "\(schema) schema: \(run.stdout)\(run.stderr)")
 }
 
+/// The directory holding this test process's scratch directories, removed when the process exits.
+let scratchRoot: URL = {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "dmp-tool-tests-\(ProcessInfo.processInfo.processIdentifier)")
+    try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    atexit {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "dmp-tool-tests-\(ProcessInfo.processInfo.processIdentifier)")
+        try? FileManager.default.removeItem(at: root)
+    }
+    return root
+}()
+
 /// A new empty directory.
 func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("dmp-tool-" + UUID().uuidString)
+    let url = scratchRoot.appendingPathComponent(UUID().uuidString)
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }

@@ -274,9 +274,11 @@ public actor DMPStore {
         }
     }
 
+    /// The command's identity for idempotency: a hash of its canonical encoding.
     static func fingerprint(_ command: Command) -> String {
-        let text = "\(command.actor)|\(command.dossier?.rawValue ?? "")|\(command.at.map(String.init) ?? "")|\(command.action)"
-        return SHA256.hash(data: Array(text.utf8)).map { String($0, radix: 16) }.joined()
+        var hasher = SHA256()
+        hasher.update(data: CommandCodec.encode(command))
+        return hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
     }
 
     /// The current state of a dossier.

@@ -49,7 +49,7 @@ struct Demo: AsyncParsableCommand {
     var days = 365
 
     @Option(
-        help: ArgumentHelp("The first day (a date, Paris calendar).", valueName: "date"),
+        help: ArgumentHelp("The first day, a date in the Paris calendar (default: 2021-11-15).", valueName: "date"),
         transform: Instant.argument)
     var start: Int64 = Demo.defaultStart
 
