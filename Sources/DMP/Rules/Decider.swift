@@ -836,7 +836,20 @@ extension Decider {
             state.apply(event)
             events.append(event)
         }
-        for original in dossiers.sorted(by: { $0.id < $1.id }) {
+        // Only dossiers with something due are visited, in id order (the order does not depend on
+        // which others exist, so the events are the same whatever the population).
+        func isDue(_ state: DossierState) -> Bool {
+            if let due = state.openingDue, state.status == .noticeSent, due <= now { return true }
+            if let due = state.closureDue, state.status == .suspended, due <= now { return true }
+            if let due = state.purgeDue, state.status == .deletionRequested, due <= now { return true }
+            if let due = state.archivedUntil, state.status == .closed, due <= now { return true }
+            if let due = state.majorityAt, due <= now, state.status != .purged { return true }
+            guard state.status != .purged else { return false }
+            return state.documents.values.contains {
+                !$0.deleted && (($0.reminderDue ?? .max) <= now || ($0.releaseDue ?? .max) <= now)
+            }
+        }
+        for original in dossiers.filter(isDue).sorted(by: { $0.id < $1.id }) {
             var state = original
             if state.status == .noticeSent, let due = state.openingDue, due <= now {
                 emit(
