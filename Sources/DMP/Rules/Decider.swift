@@ -111,7 +111,6 @@ extension String {
 private struct Builder {
     let command: Command
     let context: DecisionContext
-    let state: DossierState?
     var events: [Event] = []
     var refusal: DomainError?
     /// The state with the events decided so far applied.
@@ -120,7 +119,6 @@ private struct Builder {
     init(command: Command, context: DecisionContext, state: DossierState?) {
         self.command = command
         self.context = context
-        self.state = state
         self.current = state
     }
 

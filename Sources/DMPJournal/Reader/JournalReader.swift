@@ -32,7 +32,6 @@ public final class JournalReader {
 
     private let window: FileWindow
     private let scanner: UnitScanner
-    private var batchFirst: UInt64 = 0
     private var batchTime: Int64 = 0
     private var cursor = 0  // offset in the current batch's content
     private var nextSequence: UInt64 = 1
@@ -171,7 +170,6 @@ public final class JournalReader {
             }
             guard let unit else { return false }
             if case .batch(let seal) = unit.kind {
-                self.batchFirst = seal.firstSequence
                 self.batchTime = seal.committedAt
                 self.nextSequence = seal.firstSequence
                 if self.scanner.contentCount == 0 {
