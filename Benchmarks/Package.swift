@@ -60,19 +60,18 @@ let package = Package(
                 .plugin(name: "BenchmarkPlugin", package: "benchmark")
             ]
         ),
-        // DOMAIN BENCHMARKS GO HERE (issue 5, items 3–5: full replay with projections on 1 M and
-        // 10 M events, single-dossier queries, peak RSS), once the domain codec lands in `DMP`:
-        //
-        // .executableTarget(
-        //     name: "DomainBenchmarks",
-        //     dependencies: [
-        //         "JournalBenchSupport",
-        //         .product(name: "Benchmark", package: "benchmark"),
-        //         .product(name: "DMP", package: "dmp-journal"),
-        //     ],
-        //     path: "Benchmarks/DomainBenchmarks",
-        //     plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        // ),
+        // The domain's end-to-end figures: full replay with projections (1 M and 10 M events)
+        // against Foundation's JSONDecoder and SQLite read-back, single-dossier queries through the
+        // sidecar index, peak memory.
+        .executableTarget(
+            name: "domain-bench",
+            dependencies: [
+                "JournalBenchSupport",
+                .product(name: "DMP", package: "dmp-journal"),
+                .product(name: "DMPJournal", package: "dmp-journal"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -373,24 +373,14 @@ extension CommandCodec {
         let path = FieldPath("", "dossier")
         let start = reader.offset
         let text = try reader.string(path)
-        let bytes = Array(text.utf8)
-        var valid = bytes.count == 36
-        if valid {
-            for (index, byte) in bytes.enumerated() {
-                switch index {
-                case 8, 13, 18, 23: valid = valid && byte == 0x2D
-                default: valid = valid && (byte &- 0x30 < 10 || (byte | 0x20) &- 0x61 < 6)
-                }
-            }
-        }
-        guard valid else {
+        guard let id = DossierID(rawValue: text) else {
             throw reader.error(
                 path,
                 "expected a UUID such as 6f1c2a9e-3b4d-5e6f-8a7b-9c0d1e2f3a4b, found \(FieldReader.quoted(text))",
                 at: start
             )
         }
-        return DossierID(rawValue: text.lowercased())
+        return id
     }
 
     /// Reads a professional's national id (ID-4) and normalises it.

@@ -19,7 +19,7 @@ extension EventCodec {
         guard cursor.literal(#"{"seq":"#), let sequence = cursor.unsigned(),
             cursor.literal(#","at":"#), let at = cursor.timestamp(),
             cursor.literal(#","type":"#), let kind: EventKind = cursor.name(),
-            cursor.literal(#","v":1,"dossier":"#), let dossier = cursor.string(), !dossier.isEmpty,
+            cursor.literal(#","v":1,"dossier":"#), let dossier = cursor.dossierID(),
             cursor.literal(#","actor":"#), let actor = cursor.actor(),
             cursor.literal(#","command":"#), let command = cursor.string(), !command.isEmpty,
             cursor.literal(#","data":"#)
@@ -42,7 +42,7 @@ extension EventCodec {
         return Event(
             sequence: sequence,
             at: at,
-            dossier: DossierID(rawValue: dossier),
+            dossier: dossier,
             actor: actor,
             command: command,
             payload: payload
@@ -130,6 +130,15 @@ struct CanonicalCursor {
             nonASCII = nonASCII || byte >= 0x80
             index &+= 1
         }
+    }
+
+    /// Consumes a dossier id: a UUID string.
+    @inline(__always)
+    mutating func dossierID() -> DossierID? {
+        guard let (body, _) = self.plainBytes() else {
+            return nil
+        }
+        return DossierID.parse(body)
     }
 
     /// Consumes a string without escapes; its UTF-8 must be valid.

@@ -69,9 +69,13 @@ extension EventCodec {
             payload = try Self.readData(eventKind, version: eventVersion, versionAt: versionAt, from: &data)
             try data.expectEnd()
         }
-        let dossierID = try reader.required(dossier, FieldPath("", "dossier"), objectAt: start)
-        guard !dossierID.isEmpty else {
-            throw reader.error(FieldPath("", "dossier"), "must not be empty", at: dossierAt)
+        let dossierText = try reader.required(dossier, FieldPath("", "dossier"), objectAt: start)
+        var utf8 = dossierText
+        guard let dossierID = utf8.withUTF8({ DossierID.parse(UnsafeRawBufferPointer($0)) }) else {
+            throw reader.error(
+                FieldPath("", "dossier"),
+                "expected a lowercase UUID such as 6f1c2a9e-3b4d-5e6f-8a7b-9c0d1e2f3a4b, found \(FieldReader.quoted(dossierText))",
+                at: dossierAt)
         }
         let commandKey = try reader.required(command, FieldPath("", "command"), objectAt: start)
         guard !commandKey.isEmpty else {
@@ -80,7 +84,7 @@ extension EventCodec {
         return Event(
             sequence: try reader.required(sequence, FieldPath("", "seq"), objectAt: start),
             at: try reader.required(at, FieldPath("", "at"), objectAt: start),
-            dossier: DossierID(rawValue: dossierID),
+            dossier: dossierID,
             actor: try reader.required(actor, FieldPath("", "actor"), objectAt: start),
             command: commandKey,
             payload: try reader.required(payload, Self.dataPath, objectAt: start)

@@ -1,13 +1,92 @@
-/// The opaque id of a dossier: a UUID string, assigned at creation, never an identifier of the
-/// person (identifiers change, and a social-security number should not sit in clear in every
-/// record).
-public struct DossierID: Hashable, Sendable, Comparable, CustomStringConvertible {
+/// The opaque id of a dossier: a UUID, assigned at creation, never an identifier of the person
+/// (identifiers change, and a social-security number should not sit in clear in every record).
+///
+/// Held as its 128 bits, so that the maps of a replay hash and compare two integers rather than
+/// a 36-character string. Written as the lowercase UUID string (`rawValue`).
+public struct DossierID: Hashable, Sendable, Comparable, CustomStringConvertible, RawRepresentable {
+    /// The first 64 bits, big-endian (the first 16 hex digits).
+    let high: UInt64
+    /// The last 64 bits.
+    let low: UInt64
+
+    init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    /// Parses a UUID string (`8-4-4-4-12` hex digits, either case); `nil` for anything else.
+    public init?(rawValue: String) {
+        var text = rawValue.lowercased()
+        guard let id = text.withUTF8({ Self.parse(UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = id
+    }
+
+    /// Parses the 36 bytes of a UUID as records hold it (`8-4-4-4-12` lowercase hex digits).
+    @inline(__always)
+    static func parse(_ bytes: UnsafeRawBufferPointer) -> DossierID? {
+        guard bytes.count == 36 else { return nil }
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        var digits = 0
+        for index in 0..<36 {
+            let byte = bytes[index]
+            if index == 8 || index == 13 || index == 18 || index == 23 {
+                guard byte == 0x2D else { return nil }
+                continue
+            }
+            let value: UInt8
+            if byte &- 0x30 < 10 {
+                value = byte &- 0x30
+            } else if byte &- 0x61 < 6 {
+                value = byte &- 0x61 &+ 10
+            } else {
+                return nil
+            }
+            if digits < 16 {
+                high = high << 4 | UInt64(value)
+            } else {
+                low = low << 4 | UInt64(value)
+            }
+            digits += 1
+        }
+        return DossierID(high: high, low: low)
+    }
+
     /// The lowercase UUID string.
-    public let rawValue: String
-    /// Wraps a UUID string.
-    public init(rawValue: String) { self.rawValue = rawValue }
+    public var rawValue: String {
+        String(unsafeUninitializedCapacity: 36) { buffer in
+            let hex: StaticString = "0123456789abcdef"
+            var out = 0
+            for digit in 0..<32 {
+                if digit == 8 || digit == 12 || digit == 16 || digit == 20 {
+                    buffer[out] = 0x2D
+                    out += 1
+                }
+                let word = digit < 16 ? self.high : self.low
+                let shift = UInt64(60 - 4 * (digit % 16))
+                buffer[out] = hex.utf8Start[Int((word >> shift) & 0xF)]
+                out += 1
+            }
+            return 36
+        }
+    }
+
     public var description: String { self.rawValue }
-    public static func < (lhs: DossierID, rhs: DossierID) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    // Explicit: RawRepresentable's defaults would hash and compare `rawValue`, a new string.
+    public static func == (lhs: DossierID, rhs: DossierID) -> Bool {
+        lhs.high == rhs.high && lhs.low == rhs.low
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(self.high)
+        hasher.combine(self.low)
+    }
+
+    /// The order of the UUID strings.
+    public static func < (lhs: DossierID, rhs: DossierID) -> Bool {
+        (lhs.high, lhs.low) < (rhs.high, rhs.low)
+    }
 }
 
 /// One immutable event: the envelope of ARCHITECTURE.md and a typed payload.
@@ -171,16 +250,18 @@ public struct EmergencySettings: Sendable, Hashable {
 
 /// Every kind of event, with its data. The case name, capitalised, is the wire `type`.
 public enum EventPayload: Sendable, Hashable {
+    // The cases carrying identity traits or document metadata are boxed (`indirect`): they would
+    // make every event several hundred bytes, copied at each step of a replay.
     // Lifecycle (section 3)
     /// The operator sent the notice that opens the space 6 weeks later (LC-1).
-    case openingNoticeSent(
+    indirect case openingNoticeSent(
         identifier: PatientIdentifier, traits: IdentityTraits, channel: NoticeChannel, openingDue: Int64,
         majorityAt: Int64?)
     /// The person opposed creation; a proof was issued (LC-2).
     case creationOpposed(proofID: String)
     /// The dossier opened (LC-1, LC-3), with the emergency defaults in force (ACC-8). Identity is
     /// present when no notice came first.
-    case dossierOpened(
+    indirect case dossierOpened(
         mode: CreationMode, identifier: PatientIdentifier?, traits: IdentityTraits?, expressConsent: Bool,
         emergency: EmergencySettings, majorityAt: Int64?)
     /// The dossier closed (LC-5) and is archived until `archivedUntil` (LC-6).
@@ -200,7 +281,7 @@ public enum EventPayload: Sendable, Hashable {
     /// A minor came of age: parents' access ended (LC-9).
     case majorityReached(representativesRemoved: [String])
     /// The holder rectified identity traits (ID-2).
-    case identityRectified(traits: IdentityTraits)
+    indirect case identityRectified(traits: IdentityTraits)
     /// The identifier changed (ID-3): NIA → NIR promotion, INS-C → NIR, rectification.
     case identifierChanged(identifier: PatientIdentifier)
     /// A legal representative was designated (LC-9).
@@ -211,9 +292,9 @@ public enum EventPayload: Sendable, Hashable {
     // Documents (section 4)
     /// A document was deposited (DOC-1, DOC-2, DOC-7, ACC-6, ACC-7). For a document invisible to
     /// the patient, the reminder (2 weeks) and release (1 month) deadlines are stored here.
-    case documentDeposited(document: DocumentMetadata, mode: AccessMode, late: Bool, deadlines: ReleaseDeadlines?)
+    indirect case documentDeposited(document: DocumentMetadata, mode: AccessMode, late: Bool, deadlines: ReleaseDeadlines?)
     /// A new version replaced a document, now deprecated (DOC-4).
-    case documentReplaced(
+    indirect case documentReplaced(
         replaced: String, document: DocumentMetadata, mode: AccessMode, late: Bool, deadlines: ReleaseDeadlines?)
     /// The author archived a document (DOC-5).
     case documentArchived(document: String)

@@ -62,7 +62,9 @@ public struct ManagementFigures: Sendable, Hashable {
 struct ManagementProjection {
     private(set) var figures = ManagementFigures()
 
-    mutating func apply(_ event: Event, after: DossierState) {
+    /// Counts an event. `traits` are the holder's identity traits after the event (read only for
+    /// openings).
+    mutating func apply(_ event: Event, traits: @autoclosure () -> IdentityTraits?) {
         switch event.payload {
         case .openingNoticeSent:
             self.figures.noticesSent += 1
@@ -70,7 +72,7 @@ struct ManagementProjection {
             self.figures.oppositions += 1
         case .dossierOpened(let mode, _, _, _, _, _):
             self.figures.openingsByMode[mode.rawValue, default: 0] += 1
-            let departement = after.traits.map { String($0.birthPlace.rawValue.prefix(2)) } ?? "unknown"
+            let departement = traits().map { String($0.birthPlace.rawValue.prefix(2)) } ?? "unknown"
             self.figures.openingsByDepartement[departement, default: 0] += 1
         case .dossierClosed(let reason, _):
             self.figures.closuresByReason[reason.rawValue, default: 0] += 1

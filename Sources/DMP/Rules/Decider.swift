@@ -55,11 +55,9 @@ public enum Decider {
         var bytes = Array(SHA256.hash(data: Array(("dmp-dossier/" + key).utf8)).prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x50
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let hex = bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
-        let c = Array(hex)
-        return DossierID(
-            rawValue: String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-"
-                + String(c[16..<20]) + "-" + String(c[20..<32]))
+        let high = bytes[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let low = bytes[8..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return DossierID(high: high, low: low)
     }
 
     /// Every value written must be readable on replay: unknown modes are refused up front.
@@ -127,7 +125,7 @@ private struct Builder {
     var settings: PolicySettings { self.context.settings }
 
     mutating func emit(_ payload: EventPayload, dossier: DossierID? = nil, actor: Actor? = nil) {
-        let id = dossier ?? self.current?.id ?? self.command.dossier ?? DossierID(rawValue: "")
+        let id = dossier ?? self.current?.id ?? self.command.dossier ?? DossierID(high: 0, low: 0)
         let event = Event(
             sequence: 0, at: self.now, dossier: id, actor: actor ?? self.actor, command: self.command.key,
             payload: payload)

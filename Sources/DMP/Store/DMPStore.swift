@@ -1,6 +1,12 @@
 import Crypto
 import DMPJournal
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The store: a journal, the live state of every dossier, and the rules between them.
 ///
 /// `execute(_:)` decides a command against the current state, appends its events durably
@@ -55,87 +61,67 @@ public actor DMPStore {
     public nonisolated let path: String
     /// The content-addressed store of document bodies beside the journal.
     public nonisolated let bodies: BodyStore
-    private var states: [DossierID: DossierState] = [:]
-    private var identifiers: [String: DossierID] = [:]
-    private var outcomes: [String: Outcome] = [:]
-    /// Keys in the order they were first seen, with their time, to forget them after the window.
-    private var keyOrder: [(at: Int64, key: String)] = []
-    private var keyOrderStart = 0
-    private var lastAt: Int64 = 0
     private var failure: JournalError?
     /// The number of commands whose clock time was before the last event (clamped, DOMAIN "Time").
     public private(set) var clampedClockReadings = 0
-    /// Management figures, kept up to date with every event (traces are read from the journal).
-    private var figures = ManagementProjection()
 
-    /// What a command produced, compactly: its events are re-read from the journal on a retry.
-    private struct Outcome {
-        var fingerprint: String
-        var actorID: String
-        var firstSequence: UInt64
-        var count: Int
-        var refusal: DomainError?
-        /// The events while they may not be durable yet (dropped once read back is possible).
-        var pending: [Event]?
-    }
+    private var live: StoreState
 
-    private init(writer: JournalWriter, configuration: Configuration) {
+    private init(writer: JournalWriter, configuration: Configuration, live: StoreState) {
         self.writer = writer
         self.path = writer.path
         self.bodies = BodyStore(journalPath: writer.path)
         self.configuration = configuration
-
+        self.live = live
     }
 
     /// Opens the store at `path`, creating an empty journal if none exists, and replays it.
+    ///
+    /// The journal is read once: the writer's verification scan hands each sealed batch to the
+    /// replay.
     /// - Throws: ``JournalError`` when the journal cannot be opened (locked, damaged, not a
-    ///   journal) or holds a record that is not a valid event.
+    ///   journal), ``EventDecodingError`` when it holds a record that is not a valid event.
     public static func open(at path: String, configuration: Configuration = Configuration()) async throws -> DMPStore {
+        var live = StoreState(window: configuration.idempotencyWindow)
+        var replayError: (any Error)?
         let writer: JournalWriter
         do {
-            writer = try JournalWriter.open(at: path, options: configuration.journal)
+            writer = try JournalWriter.open(at: path, options: configuration.journal) { first, _, records in
+                do {
+                    try Self.replay(records, firstSequence: first, into: &live)
+                    return true
+                } catch {
+                    replayError = error
+                    return false
+                }
+            }
         } catch JournalError.fileNotFound {
             writer = try JournalWriter.create(at: path, options: configuration.journal)
+        } catch {
+            throw replayError ?? error
         }
-        let store = DMPStore(writer: writer, configuration: configuration)
-        try await store.replay(path: path)
-        return store
+        live.finishReplay()
+        return DMPStore(writer: writer, configuration: configuration, live: live)
     }
 
-    private func replay(path: String) throws {
-        try History.forEachEvent(journal: path) { event in self.apply(event) }
-    }
-
-    /// Applies a durable (or about to be) event to the live state, the indexes and projections.
-    private func apply(_ event: Event) {
-        // Mutate in place: copying the state out and back would copy its collections every event.
-        self.states[event.dossier, default: DossierState(id: event.dossier)].apply(event)
-        let state = self.states[event.dossier]!
-        self.lastAt = max(self.lastAt, event.at)
-        switch event.payload {
-        case .openingNoticeSent(let identifier, _, _, _, _), .identifierChanged(let identifier):
-            self.identifiers[identifier.description] = event.dossier
-        case .dossierOpened(_, let identifier?, _, _, _, _):
-            self.identifiers[identifier.description] = event.dossier
-        case .dossierPurged:
-            for identifier in state.identifiers where self.identifiers[identifier.description] == event.dossier {
-                self.identifiers[identifier.description] = nil
+    /// Decodes a batch's records and applies them.
+    private static func replay(
+        _ records: UnsafeRawBufferPointer, firstSequence: UInt64, into live: inout StoreState
+    ) throws(EventDecodingError) {
+        guard let base = records.baseAddress else { return }
+        var offset = 0
+        var sequence = firstSequence
+        while offset < records.count {
+            let start = base + offset
+            let length = UnsafeRawPointer(memchr(start, 0x0A, records.count - offset)!) - start
+            let event = try EventCodec.decode(UnsafeRawBufferPointer(start: start, count: length))
+            guard event.sequence == sequence else {
+                throw EventDecodingError(
+                    offset: 0, message: "record \(sequence) says its sequence number is \(event.sequence)")
             }
-        default:
-            break
-        }
-        self.figures.apply(event, after: state)
-        if var outcome = self.outcomes[event.command] {
-            outcome.count += 1
-            self.outcomes[event.command] = outcome
-        } else {
-            self.outcomes[event.command] = Outcome(
-                fingerprint: "", actorID: event.actor.id, firstSequence: event.sequence, count: 1, refusal: nil)
-            self.keyOrder.append((event.at, event.command))
-        }
-        if case .consultationRefused(_, _, _, let refusal, _) = event.payload {
-            self.outcomes[event.command]?.refusal = DomainError(
-                DomainError.Code(rawValue: refusal), "refused: \(refusal)")
+            live.apply(event)
+            offset += length + 1
+            sequence += 1
         }
     }
 
@@ -152,7 +138,7 @@ public actor DMPStore {
         }
         guard !command.key.isEmpty else { throw DomainError(.invalidCommand, "the command has no idempotency key") }
         let fingerprint = Self.fingerprint(command)
-        if let outcome = self.outcomes[command.key] {
+        if let outcome = self.live.outcomes[command.key] {
             let same = outcome.fingerprint.isEmpty
                 ? outcome.actorID == command.actor.id
                 : outcome.fingerprint == fingerprint
@@ -170,10 +156,10 @@ public actor DMPStore {
             throw DomainError(.invalidCommand, "at: \(Timestamp.format(at)) is outside the years 1970 to 8999")
         }
         if let at = command.at {
-            guard at >= self.lastAt else {
+            guard at >= self.live.lastAt else {
                 throw DomainError(
                     .timeReversed,
-                    "the command is dated \(Timestamp.format(at)), before the last event (\(Timestamp.format(self.lastAt)))")
+                    "the command is dated \(Timestamp.format(at)), before the last event (\(Timestamp.format(self.live.lastAt)))")
             }
             now = at
         } else {
@@ -182,9 +168,9 @@ public actor DMPStore {
                 throw DomainError(
                     .invalidCommand, "the store's clock reads \(Timestamp.format(now)), outside the years 1970 to 8999")
             }
-            if now < self.lastAt {
+            if now < self.live.lastAt {
                 self.clampedClockReadings += 1
-                now = self.lastAt
+                now = self.live.lastAt
             }
         }
         let decision: Decision
@@ -193,15 +179,15 @@ public actor DMPStore {
                 throw DomainError(.notAuthorised, "only the system tells the store the time has come")
             }
             decision = Decision(
-                events: Decider.tick(self.states.values, now: now, key: command.key, settings: self.configuration.settings),
+                events: Decider.tick(self.live.states.values, now: now, key: command.key, settings: self.configuration.settings),
                 refusal: nil)
         } else {
-            let state = command.dossier.flatMap { self.states[$0] }
+            let state = command.dossier.flatMap { self.live.states[$0] }
             if let dossier = command.dossier, state == nil {
                 throw DomainError(.unknownDossier, "no dossier \(dossier.rawValue)")
             }
-            let index = self.identifiers
-            let states = self.states
+            let index = self.live.identifiers
+            let states = self.live.states
             let context = DecisionContext(
                 now: now, settings: self.configuration.settings,
                 dossierHolding: { identifier in
@@ -231,46 +217,37 @@ public actor DMPStore {
             self.failure = error
             throw DomainError(.storageFailed, "the journal refused the events: \(error.message)")
         }
-        for event in events { self.apply(event) }
-        self.outcomes[command.key]?.fingerprint = fingerprint
-        self.outcomes[command.key]?.pending = events
-        self.forgetOldKeys(now: now)
+        self.live.beginCommand()
+        for event in events { self.live.apply(event) }
+        self.live.outcomes[command.key]?.fingerprint = fingerprint
+        self.live.outcomes[command.key]?.pending = events
+        self.live.forgetOldKeys(now: now)
         do throws(JournalError) {
             try await ticket.wait()
         } catch {
             self.failure = error
             throw DomainError(.storageFailed, "the events could not be made durable: \(error.message)")
         }
-        self.outcomes[command.key]?.pending = nil
+        self.live.outcomes[command.key]?.pending = nil
         if let refusal = decision.refusal { throw refusal }
         return events
     }
 
     /// The events of an earlier command: from memory while pending, else from the journal.
-    private func events(of outcome: Outcome) throws(DomainError) -> [Event] {
+    private func events(of outcome: StoreState.Outcome) throws(DomainError) -> [Event] {
         if let pending = outcome.pending { return pending }
         do {
             let reader = try JournalReader(path: self.path)
             try reader.seek(toSequence: outcome.firstSequence)
             var events: [Event] = []
-            while events.count < outcome.count, let record = try reader.next() {
-                events.append(try EventCodec.decode(record.bytes))
+            while let record = try reader.next() {
+                let event = try EventCodec.decode(record.bytes)
+                guard events.isEmpty || (event.command == events[0].command && event.at == events[0].at) else { break }
+                events.append(event)
             }
             return events
         } catch {
             throw DomainError(.storageFailed, "cannot read back the original outcome: \(error)")
-        }
-    }
-
-    private func forgetOldKeys(now: Int64) {
-        guard let window = self.configuration.idempotencyWindow else { return }
-        while self.keyOrderStart < self.keyOrder.count, self.keyOrder[self.keyOrderStart].at < now - window {
-            self.outcomes[self.keyOrder[self.keyOrderStart].key] = nil
-            self.keyOrderStart += 1
-        }
-        if self.keyOrderStart > 4096 && self.keyOrderStart * 2 > self.keyOrder.count {
-            self.keyOrder.removeFirst(self.keyOrderStart)
-            self.keyOrderStart = 0
         }
     }
 
@@ -283,18 +260,18 @@ public actor DMPStore {
 
     /// The current state of a dossier.
     public func state(of dossier: DossierID) -> DossierState? {
-        self.states[dossier]
+        self.live.states[dossier]
     }
 
     /// The live (not purged) dossier holding an identifier, old identifiers included (ID-3).
     public func dossier(for identifier: PatientIdentifier) -> DossierID? {
-        guard let id = self.identifiers[identifier.description], self.states[id]?.status != .purged else { return nil }
+        guard let id = self.live.identifiers[identifier.description], self.live.states[id]?.status != .purged else { return nil }
         return id
     }
 
     /// Every dossier id, sorted.
     public func dossierIDs() -> [DossierID] {
-        self.states.keys.sorted()
+        self.live.states.keys.sorted()
     }
 
     /// The access trace of a dossier as `viewer` may see it (TR-2, TR-3), read from the journal
@@ -306,7 +283,7 @@ public actor DMPStore {
 
     /// The management figures the operator may see (section 8).
     public func managementFigures() -> ManagementFigures {
-        self.figures.figures
+        self.live.figures.figures
     }
 
     /// The last sequence number applied.

@@ -148,6 +148,22 @@ public final class JournalWriter: Sendable {
     public static func open(at path: String, options: JournalOptions = JournalOptions()) throws(JournalError)
         -> JournalWriter
     {
+        try self.open(at: path, options: options, replaying: nil)
+    }
+
+    /// Opens a journal for appending and hands every sealed batch's records to `replay` during
+    /// the verification scan, so that an owner rebuilding its state from the journal reads it
+    /// once. `replay` sees only verified units; if opening fails afterwards (damaged history),
+    /// whatever it built must be discarded.
+    ///
+    /// - Parameter replay: Called per batch with its records (each ended by a newline), the
+    ///   first record's sequence number and the commit time; the buffer is valid only during the
+    ///   call. Returning `false` stops the opening with ``JournalError/Code/invalidArgument`` (the
+    ///   caller keeps its own reason).
+    package static func open(
+        at path: String, options: JournalOptions,
+        replaying replay: ((_ firstSequence: UInt64, _ committedAt: Int64, _ records: UnsafeRawBufferPointer) -> Bool)?
+    ) throws(JournalError) -> JournalWriter {
         let system = options.system
         let handle = try SystemFile.open(path, flags: O_RDWR, system: system)
         try handle.lockExclusive()
@@ -161,11 +177,20 @@ public final class JournalWriter: Sendable {
         }
         var scanFailure: ScanFailure?
         while true {
+            let unit: ScannedUnit?
             do {
-                guard try scanner.next() != nil else { break }
+                unit = try scanner.next()
             } catch {
                 scanFailure = error
                 break
+            }
+            guard let unit else { break }
+            if let replay, case .batch(let seal) = unit.kind, scanner.contentCount > 0,
+                !replay(seal.firstSequence, seal.committedAt, scanner.contentBytes)
+            {
+                throw JournalError(
+                    .invalidArgument, "replay stopped at the batch from sequence \(seal.firstSequence)", path: path,
+                    offset: unit.start, sequence: seal.firstSequence)
             }
         }
         var recovery: RecoveryReport?

@@ -37,7 +37,7 @@ enum DossierResolver {
     /// - Throws: ``ToolError`` (status 2) when the text is no identifier or no dossier holds it.
     static func resolve(_ text: String, journal: String) throws -> DossierID {
         let text = text.trimmed()
-        if self.isOpaqueID(text) { return DossierID(rawValue: text.lowercased()) }
+        if self.isOpaqueID(text), let id = DossierID(rawValue: text.lowercased()) { return id }
         let candidates = try self.identifiers(text)
         let names = Set(candidates.map(\.description))
         let numbers = Set(candidates.map { Array(($0.description.split(separator: ":").last ?? "").utf8) })

@@ -373,7 +373,9 @@ import Testing
             (#""auth":"cps""#, #""auth":"password""#, #"actor.auth: unknown value "password""#),
             (#""mode":"normal""#, #""mode":null"#, "data.mode: expected a string, found null"),
             (#""command":"consult-2026-0042""#, #""command":"""#, "command: must not be empty"),
-            (#""dossier":"6f1c2a9e-3b4d-5e6f-8a7b-9c0d1e2f3a4b""#, #""dossier":"""#, "dossier: must not be empty"),
+            (#""dossier":"6f1c2a9e-3b4d-5e6f-8a7b-9c0d1e2f3a4b""#, #""dossier":"""#, "dossier: expected a lowercase UUID"),
+            (#""dossier":"6f1c2a9e-3b4d-5e6f-8a7b-9c0d1e2f3a4b""#, #""dossier":"6F1C2A9E-3B4D-5E6F-8A7B-9C0D1E2F3A4B""#, "dossier: expected a lowercase UUID"),
+            (#""dossier":"6f1c2a9e-3b4d-5e6f-8a7b-9c0d1e2f3a4b""#, #""dossier":"6f1c2a9e3b4d5e6f8a7b9c0d1e2f3a4b""#, "dossier: expected a lowercase UUID"),
             (#""v":1"#, #""v":01"#, "v: number with a leading zero"),
         ] as [(String, String, String)]
     )

@@ -15,7 +15,7 @@ enum EventSamples {
     static let day: Int64 = 86_400_000
 
     /// The dossier every sample is about.
-    static let dossier = DossierID(rawValue: "6f1c2a9e-3b4d-5e6f-8a7b-9c0d1e2f3a4b")
+    static let dossier = DossierID(rawValue: "6f1c2a9e-3b4d-5e6f-8a7b-9c0d1e2f3a4b")!
 
     /// A physician (RPPS 99700024450) at a hospital, with every optional member of an actor.
     static let doctor = Actor(

@@ -22,7 +22,7 @@ func project(_ world: World) -> (Projected, [DossierID: DossierState]) {
         state.apply(event)
         projected.states[event.dossier] = state
         projected.entries[event.dossier, default: []].append(Traces.entry(event))
-        projected.management.apply(event, after: state)
+        projected.management.apply(event, traits: state.traits)
     }
     return (projected, projected.states)
 }

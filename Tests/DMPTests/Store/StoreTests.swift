@@ -224,7 +224,7 @@ struct StoreTests {
         }
         #expect(await store.lastSequence == before + 1, "the refusal is in the journal")
         await #expect(throws: DomainError.unknownDossier) {
-            try await store.execute(Command(key: "nowhere", actor: doctorA, dossier: DossierID(rawValue: "nope"), action: .consultDocumentList(mode: .normal, reason: nil)))
+            try await store.execute(Command(key: "nowhere", actor: doctorA, dossier: DossierID(rawValue: "00000000-0000-4000-8000-000000000000")!, action: .consultDocumentList(mode: .normal, reason: nil)))
         }
         await #expect(throws: DomainError.invalidCommand) {
             try await store.execute(Command(key: "bad-actor", actor: Actor(id: "123", role: .professional, profession: .physician, authentication: .cps), dossier: dossier, action: .consultDocumentList(mode: .normal, reason: nil)))

@@ -1,0 +1,142 @@
+/// Everything a store derives from its journal: rebuilt on open, kept up to date with every
+/// event. Its memory is proportional to the dossiers and to the commands of the idempotency
+/// window, not to the journal.
+struct StoreState {
+    /// What a command produced, compactly: its events are re-read from the journal on a retry (a
+    /// command's events are contiguous and share their time: from `firstSequence` while their key
+    /// and time are the command's).
+    struct Outcome {
+        /// The hash of the command's canonical encoding (empty for commands replayed from the
+        /// journal, whose actor is compared instead).
+        var fingerprint: String
+        /// The actor's national id.
+        var actorID: String
+        /// The sequence number of its first event.
+        var firstSequence: UInt64
+        /// The refusal, for a refused read (its trace is its only event).
+        var refusal: DomainError?
+        /// The events while they may not be durable yet (dropped once read back is possible).
+        var pending: [Event]?
+    }
+
+    /// Every dossier's state.
+    var states: [DossierID: DossierState] = [:]
+    /// Identifier (current and old, ID-3) → dossier.
+    var identifiers: [String: DossierID] = [:]
+    /// Idempotency key → outcome, for the keys of the window.
+    var outcomes: [String: Outcome] = [:]
+    /// Keys in the order they were first seen, with their time, to forget them after the window.
+    var keyOrder: [(at: Int64, key: String)] = []
+    var keyOrderStart = 0
+    /// While replaying, the commands of the window so far, oldest first (from `recentStart`):
+    /// hashing every key of the journal into `outcomes`, to forget most of them a month later,
+    /// would cost more than the rest of the fold. ``finishReplay()`` indexes those left.
+    private var recent: [(key: String, outcome: Outcome)] = []
+    private var recentStart = 0
+    /// Whether the journal is being replayed (see `recent`).
+    private(set) var replaying = true
+    /// The time of the last event.
+    var lastAt: Int64 = 0
+    /// Management figures (traces are read from the journal).
+    var figures = ManagementProjection()
+    /// The key of the last event applied: the next events of the same command need no lookup.
+    var lastKey = ""
+    /// The time of the first event of `lastKey`.
+    var lastKeyAt: Int64 = -1
+    /// How long keys are remembered, in ms (`nil`: for ever).
+    let window: Int64?
+
+    init(window: Int64?) {
+        self.window = window
+    }
+
+    /// Applies a durable (or about to be) event to the states, the indexes and projections.
+    mutating func apply(_ event: Event) {
+        let dossier = event.dossier
+        // Mutate in place: copying the state out and back would copy its collections every event.
+        self.states[dossier, default: DossierState(id: dossier)].apply(event)
+        self.lastAt = max(self.lastAt, event.at)
+        switch event.payload {
+        case .openingNoticeSent(let identifier, _, _, _, _), .identifierChanged(let identifier):
+            self.identifiers[identifier.description] = dossier
+        case .dossierOpened(_, let identifier?, _, _, _, _):
+            self.identifiers[identifier.description] = dossier
+        case .dossierPurged:
+            for identifier in self.states[dossier]?.identifiers ?? []
+            where self.identifiers[identifier.description] == dossier {
+                self.identifiers[identifier.description] = nil
+            }
+        default:
+            break
+        }
+        self.figures.apply(event, traits: self.states[dossier]?.traits)
+        // Only a command's first event is recorded. (A key comes back only in a retry, which
+        // appends nothing, or once forgotten, after the window, so at another time.)
+        if event.command != self.lastKey || event.at != self.lastKeyAt {
+            self.lastKey = event.command
+            self.lastKeyAt = event.at
+            let outcome = Outcome(fingerprint: "", actorID: event.actor.id, firstSequence: event.sequence, refusal: nil)
+            if self.replaying {
+                self.recent.append((event.command, outcome))
+                self.keyOrder.append((event.at, event.command))
+                self.forgetOldReplayedKeys(now: event.at)
+            } else {
+                self.outcomes[event.command] = outcome
+                self.keyOrder.append((event.at, event.command))
+                self.forgetOldKeys(now: event.at)
+            }
+        }
+        if case .consultationRefused(_, _, _, let refusal, _) = event.payload {
+            let error = DomainError(DomainError.Code(rawValue: refusal), "refused: \(refusal)")
+            if self.replaying {
+                self.recent[self.recent.count - 1].outcome.refusal = error
+            } else {
+                self.outcomes[event.command]?.refusal = error
+            }
+        }
+    }
+
+    /// While replaying: drops the commands older than the window (`keyOrder` and `recent` stay
+    /// aligned).
+    private mutating func forgetOldReplayedKeys(now: Int64) {
+        guard let window = self.window else { return }
+        while self.keyOrderStart < self.keyOrder.count, self.keyOrder[self.keyOrderStart].at < now - window {
+            self.keyOrderStart += 1
+        }
+        if self.keyOrderStart > 4096 && self.keyOrderStart * 2 > self.keyOrder.count {
+            self.keyOrder.removeFirst(self.keyOrderStart)
+            self.recent.removeFirst(self.keyOrderStart)
+            self.keyOrderStart = 0
+        }
+    }
+
+    /// Ends the replay: indexes the outcomes of the commands still in the window.
+    mutating func finishReplay() {
+        guard self.replaying else { return }
+        self.replaying = false
+        for index in self.keyOrderStart..<self.recent.count {
+            // A key seen twice in the window (impossible in a journal this store wrote) keeps its
+            // latest outcome.
+            self.outcomes[self.recent[index].key] = self.recent[index].outcome
+        }
+        self.recent = []
+    }
+
+    /// Forgets the keys first seen more than the window before `now`.
+    mutating func forgetOldKeys(now: Int64) {
+        guard let window = self.window else { return }
+        while self.keyOrderStart < self.keyOrder.count, self.keyOrder[self.keyOrderStart].at < now - window {
+            self.outcomes[self.keyOrder[self.keyOrderStart].key] = nil
+            self.keyOrderStart += 1
+        }
+        if self.keyOrderStart > 4096 && self.keyOrderStart * 2 > self.keyOrder.count {
+            self.keyOrder.removeFirst(self.keyOrderStart)
+            self.keyOrderStart = 0
+        }
+    }
+
+    /// Starts a command's events: the next event is a command's first, whatever its key.
+    mutating func beginCommand() {
+        self.lastKey = ""
+    }
+}
