@@ -6,13 +6,27 @@
 #   Benchmarks/run.sh check           allocation thresholds only: exit 0 pass, 2 regression,
 #                                     4 improvement (then record them again: `update-thresholds`)
 #   Benchmarks/run.sh update-thresholds
+#   Benchmarks/run.sh domain [...]      the domain figures only (domain-bench: full replay, baselines,
+#                                     memory, single-dossier queries on 1 M and 10 M demo events)
 #
 # Anything else is passed to journal-bench (e.g. `--only verify,read --events 200000`).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 thresholds=(--filter '.*-journal.*' --metric mallocCountTotal --path "$here/Thresholds" --no-progress)
 
+domain() {
+    # The fixtures are built by the `dmp` tool of the root package (release).
+    swift build --package-path "$here/.." -c release --product dmp
+    swift build --package-path "$here" -c release --product domain-bench
+    "$here/.build/release/domain-bench" --dmp "$here/../.build/release/dmp" "$@"
+}
+
 case "${1:-}" in
+domain)
+    shift
+    domain "$@"
+    exit
+    ;;
 check)
     exec swift package --package-path "$here" benchmark thresholds check "${thresholds[@]}"
     ;;
@@ -32,3 +46,8 @@ else
 fi
 swift build --package-path "$here" -c release --product journal-bench
 "$here/.build/release/journal-bench" "$@"
+if [ "$quick" = 1 ]; then
+    domain --sizes 100k --only size,replay,baselines --repeats 1
+else
+    domain
+fi

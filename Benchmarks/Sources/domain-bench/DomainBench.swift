@@ -1,71 +1,366 @@
 import DMP
 import DMPJournal
 import Foundation
+import GRDB
+import GRDBSQLite
+import JournalBenchSupport
 
+/// The domain's end-to-end figures on demo journals built by `dmp demo` (realistic events through
+/// the real store), each beside a baseline measured in the same run, printed as one Markdown
+/// table (see Benchmarks/README.md). Build and run in release:
+///
+///     Benchmarks/run.sh domain [--sizes 1m,10m] [--only replay,baselines,memory,query,size]
+///
+/// The fixtures: `dmp demo --dossiers 50000 --bodies 0` over 365 days (about 1 M events) and over
+/// 3,650 days (about 10 M events: the same population, ten times the history), cached in the
+/// benchmark directory.
 @main
 struct DomainBench {
+    struct Options {
+        var sizes = ["1m", "10m"]
+        var sections: Set<String> = ["replay", "baselines", "memory", "query", "size"]
+        var repeats = 3
+        var tool = ""
+    }
+
+    static func usage() -> Never {
+        print(
+            """
+            usage: domain-bench [--sizes 100k,1m,10m] [--only replay,baselines,memory,query,size] [--repeats N]
+                                [--dmp PATH-TO-dmp]   (default: the root package's .build/release/dmp)
+                   domain-bench --child replay|verify|trace|scan JOURNAL [DOSSIER]   (memory probes)
+            """)
+        exit(2)
+    }
+
+    static func parse() -> Options {
+        var options = Options()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        options.tool = root.appendingPathComponent(".build/release/dmp").path
+        var arguments = CommandLine.arguments.dropFirst()
+        func value() -> String {
+            guard let value = arguments.popFirst() else { usage() }
+            return value
+        }
+        while let argument = arguments.popFirst() {
+            switch argument {
+            case "--sizes": options.sizes = value().split(separator: ",").map(String.init)
+            case "--only": options.sections = Set(value().split(separator: ",").map(String.init))
+            case "--repeats": options.repeats = Int(value()) ?? options.repeats
+            case "--dmp": options.tool = value()
+            case "--help", "-h": usage()
+            default: usage()
+            }
+        }
+        return options
+    }
+
     static func main() async throws {
-        let path = CommandLine.arguments[1]
-        let stage = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : "all"
-        var count = 0
-        if stage == "all" || stage == "read" {
-            let t = timed {
-                let reader = try! JournalReader(path: path)
-                while try! reader.nextBatch({ _, _, _ in count += 1 }) {}
-            }
-            print("read: \(count) in \(t) s → \(Double(count) / t / 1e6) M/s")
+        if CommandLine.arguments.dropFirst().first == "--child" {
+            try await Child.run(Array(CommandLine.arguments.dropFirst(2)))
+            return
         }
-        if stage == "all" || stage == "decode" {
-            count = 0
-            let t = timed {
-                try! History.forEachEvent(journal: path) { _ in count += 1 }
+        let options = parse()
+        print("domain-bench: fixtures \(options.sizes.joined(separator: ", ")), data in \(BenchFiles.directory)")
+        print("date \(ISO8601DateFormatter().string(from: Date())), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        var fixtures: [DemoFixture] = []
+        for size in options.sizes {
+            guard let (dossiers, days) = ["100k": (5000, 365), "1m": (50_000, 365), "10m": (50_000, 3650)][size] else {
+                usage()
             }
-            print("read+decode: \(count) in \(t) s → \(Double(count) / t / 1e6) M/s")
+            fixtures.append(try DemoFixture.prepare(dossiers: dossiers, days: days, tool: options.tool))
         }
-        if stage == "all" || stage == "fold" {
-            count = 0
-            var states: [DossierID: DossierState] = [:]
-            let t = timed {
-                try! History.forEachEvent(journal: path) { event in
+        for fixture in fixtures {
+            if options.sections.contains("size") { try self.size(fixture) }
+            if options.sections.contains("replay") { try await self.replay(fixture, options) }
+        }
+        if options.sections.contains("baselines"), let small = fixtures.first {
+            try self.baselines(small, options)
+        }
+        if options.sections.contains("memory") { try self.memory(fixtures) }
+        if options.sections.contains("query"), let big = fixtures.last {
+            try self.query(big, options)
+        }
+        Report.table()
+    }
+
+    // MARK: Sections
+
+    static func size(_ fixture: DemoFixture) throws {
+        print("\n## Size (\(fixture.name))")
+        let report = try JournalVerifier().verify(path: fixture.journal)
+        let file = Double(BenchFiles.size(fixture.journal))
+        let events = Double(report.records)
+        Report.add(
+            "size on disk, \(fixture.name)",
+            String(
+                format: "%.1f bytes/event (JSON records %.1f; LZ4 ratio %.2f)", file / events,
+                Double(report.contentBytes) / events, Double(report.contentBytes) / Double(report.dataFrameBytes)),
+            "", "")
+    }
+
+    static func replay(_ fixture: DemoFixture, _ options: Options) async throws {
+        print("\n## Full replay (\(fixture.name))")
+        let events = Double(fixture.events)
+        // The physical limit: verifying and decompressing every unit, nothing decoded.
+        let read = try Measure.median(options.repeats) {
+            try Measure.run { try check(JournalOps.readAll(fixture.journal).records == fixture.events) }
+        }
+        let decode = try Measure.median(options.repeats) {
+            try Measure.run {
+                var count = 0
+                try History.forEachEvent(journal: fixture.journal) { _ in count += 1 }
+                try check(count == fixture.events)
+            }
+        }
+        let copy = BenchFiles.scratch("replay-copy.dmpj")
+        try FileManager.default.copyItem(atPath: fixture.journal, toPath: copy)
+        defer { BenchFiles.remove(copy) }
+        var configuration = DMPStore.Configuration()
+        configuration.journal.durability = .noSync
+        var open = [Measure.Sample]()
+        for _ in 0..<options.repeats {
+            var store: DMPStore?
+            let sample = try await Measure.runAsync {
+                store = try await DMPStore.open(at: copy, configuration: configuration)
+            }
+            let last = await store!.lastSequence
+            try check(last == UInt64(fixture.events))
+            try await store!.close()
+            store = nil
+            open.append(sample)
+        }
+        let replay = open.sorted { $0.wall < $1.wall }[open.count / 2]
+        Report.add(
+            "full replay, \(fixture.name) (DMPStore.open: read, verify, decode, fold every projection)",
+            "\(Report.rate(events / replay.wall)) (\(Report.rate(events / replay.cpu)) per CPU-second)",
+            "physical limit: read + verify + decompress, nothing decoded: \(Report.rate(events / read.wall))",
+            String(format: "%.0f%% of the limit", read.wall / replay.wall * 100))
+        Report.add(
+            "  of which read + decode (History.forEachEvent)", Report.rate(events / decode.wall), "", "")
+    }
+
+    static func baselines(_ fixture: DemoFixture, _ options: Options) throws {
+        print("\n## Baselines (\(fixture.name))")
+        let events = Double(fixture.events)
+        // Foundation's JSONDecoder on the same records (envelope typed, data as a JSON tree).
+        let foundation = try Measure.median(options.repeats) {
+            try Measure.run {
+                let decoder = JSONDecoder()
+                var count = 0
+                let reader = try JournalReader(path: fixture.journal)
+                while try reader.nextBatch({ _, _, record in
+                    let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: record.baseAddress!), count: record.count, deallocator: .none)
+                    _ = try decoder.decode(FoundationRecord.self, from: data)
                     count += 1
-                    states[event.dossier, default: DossierState(id: event.dossier)].apply(event)
+                }) {}
+                try check(count == fixture.events)
+            }
+        }
+        let ours = try Measure.median(options.repeats) {
+            try Measure.run {
+                var count = 0
+                try History.forEachEvent(journal: fixture.journal) { _ in count += 1 }
+                try check(count == fixture.events)
+            }
+        }
+        Report.add(
+            "read + decode every event (EventCodec)", Report.rate(events / ours.wall),
+            "same records through Foundation's JSONDecoder (typed envelope and data): \(Report.rate(events / foundation.wall))",
+            Report.times(foundation.wall / ours.wall))
+
+        // SQLite: the same records in an event table, read back, decoded and folded alike.
+        let database = try fixture.sqlite()
+        let journalFold = try Measure.median(options.repeats) {
+            try Measure.run {
+                var fold = Fold()
+                try History.forEachEvent(journal: fixture.journal) { fold.apply($0) }
+                try check(fold.count == fixture.events)
+            }
+        }
+        let sqliteFold = try Measure.median(options.repeats) {
+            try Measure.run {
+                var fold = Fold()
+                try database.read { db in
+                    var statement: OpaquePointer?
+                    guard sqlite3_prepare_v2(db.sqliteConnection, "SELECT body FROM events ORDER BY seq", -1, &statement, nil) == SQLITE_OK
+                    else { throw DatabaseError(message: "prepare failed") }
+                    defer { sqlite3_finalize(statement) }
+                    while sqlite3_step(statement) == SQLITE_ROW {
+                        let text = UnsafeRawPointer(sqlite3_column_text(statement, 0)!)
+                        let count = Int(sqlite3_column_bytes(statement, 0))
+                        fold.apply(try EventCodec.decode(UnsafeRawBufferPointer(start: text, count: count)))
+                    }
+                }
+                try check(fold.count == fixture.events)
+            }
+        }
+        Report.add(
+            "read + decode + fold dossier states, from the journal", Report.rate(events / journalFold.wall),
+            "from an SQLite table (C API, SELECT body ORDER BY seq), same decoder and fold, no verification: \(Report.rate(events / sqliteFold.wall))",
+            Report.times(sqliteFold.wall / journalFold.wall))
+    }
+
+    static func memory(_ fixtures: [DemoFixture]) throws {
+        print("\n## Peak memory (a child process per probe; VmHWM)")
+        for probe in ["verify", "scan", "replay"] {
+            var cells: [String] = []
+            for fixture in fixtures {
+                let peak = try Child.peak(probe, fixture.journal)
+                cells.append("\(fixture.name): \(Report.megabytes(peak))")
+            }
+            let what: String
+            switch probe {
+            case "verify": what = "peak RSS, verify (JournalVerifier)"
+            case "scan": what = "peak RSS, streaming query (one dossier's trace by full scan)"
+            default: what = "peak RSS, full replay (DMPStore.open)"
+            }
+            Report.add(what, cells.joined(separator: "; "), "", "")
+        }
+    }
+
+    static func query(_ fixture: DemoFixture, _ options: Options) throws {
+        print("\n## Single-dossier queries (\(fixture.name))")
+        let dossier = try fixture.busyDossier()
+        let scan = try Measure.median(1) {
+            try Measure.run { _ = try History.trace(of: dossier, viewer: .holder, journal: fixture.journal) }
+        }
+        Report.add(
+            "one dossier's trace, full scan (\(fixture.name))", Report.millis(scan.wall), "", "")
+    }
+
+    /// Stops the run when a measured operation returned the wrong count.
+    static func check(_ condition: Bool, _ line: UInt = #line) throws {
+        precondition(condition, "wrong count (domain-bench line \(line))")
+    }
+}
+
+/// A minimal fold shared by the journal and SQLite read-backs: every dossier's state.
+struct Fold {
+    var states: [DossierID: DossierState] = [:]
+    var count = 0
+
+    mutating func apply(_ event: Event) {
+        self.states[event.dossier, default: DossierState(id: event.dossier)].apply(event)
+        self.count += 1
+    }
+}
+
+/// The Foundation baseline's record, typed as a Codable user would type it: the envelope, and
+/// `data` as the union of every type's fields (each decoded only when present); the rare nested
+/// objects (identity traits, identifiers, emergency settings) as JSON trees.
+struct FoundationRecord: Decodable {
+    struct Actor: Decodable {
+        var id: String
+        var role: String
+        var profession: String?
+        var practice: String?
+        var structure: String?
+        var auth: String
+        var software: String?
+    }
+
+    struct Metadata: Decodable {
+        var id: String
+        var typeCode: String
+        var category: String
+        var classCode: String?
+        var title: String
+        var createdAt: String
+        var actAt: String?
+        var confidentiality: [String]
+        var format: String
+        var size: Int
+        var sha256: String
+    }
+
+    struct Deadlines: Decodable {
+        var release: String
+        var reminder: String?
+    }
+
+    struct Payload: Decodable {
+        enum Key: String, CodingKey {
+            case answeredNotFound, archivedUntil, basis, cause, channel, closureDue, deadlines, document, emergency
+            case expressConsent, identifier, kind, late, majorityAt, mode, objection, openingDue, professional
+            case proofID, purgeDue, reason, recipient, refusal, replaced, representative, representativesRemoved
+            case right, settings, shown, target, targetKind, traits
+        }
+        var strings: [String] = []
+        var metadata: Metadata?
+        var deadlines: Deadlines?
+        var flags: [Bool] = []
+        var shown: Int?
+        var removed: [String]?
+        var trees: [JSONValue] = []
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Key.self)
+            for key in container.allKeys {
+                switch key {
+                case .answeredNotFound, .expressConsent, .late:
+                    self.flags.append(try container.decode(Bool.self, forKey: key))
+                case .shown:
+                    self.shown = try container.decode(Int.self, forKey: key)
+                case .representativesRemoved:
+                    self.removed = try container.decode([String].self, forKey: key)
+                case .deadlines:
+                    self.deadlines = try container.decode(Deadlines.self, forKey: key)
+                case .document:
+                    if let id = try? container.decode(String.self, forKey: key) {
+                        self.strings.append(id)
+                    } else {
+                        self.metadata = try container.decode(Metadata.self, forKey: key)
+                    }
+                case .emergency, .identifier, .settings, .traits:
+                    self.trees.append(try container.decode(JSONValue.self, forKey: key))
+                default:
+                    self.strings.append(try container.decode(String.self, forKey: key))
                 }
             }
-            print("read+decode+fold states: \(count) in \(t) s → \(Double(count) / t / 1e6) M/s")
-        }
-        if stage == "all" || stage == "writer" {
-            var options = JournalOptions()
-            options.durability = .noSync
-            var writer: JournalWriter?
-            let t = timed { writer = try! JournalWriter.open(at: path, options: options) }
-            print("writer open: \(t) s")
-            try await writer?.close()
-            print("sizes: Event \(MemoryLayout<Event>.size), payload \(MemoryLayout<EventPayload>.size), state \(MemoryLayout<DossierState>.size), metadata \(MemoryLayout<DocumentMetadata>.size), actor \(MemoryLayout<Actor>.size)")
-        }
-        if stage == "all" || stage == "store" {
-            let copy = path + ".copy"
-            try? FileManager.default.removeItem(atPath: copy)
-            try FileManager.default.copyItem(atPath: path, toPath: copy)
-            var configuration = DMPStore.Configuration()
-            configuration.journal.durability = .noSync
-            let start = cpu()
-            let store = try await DMPStore.open(at: copy, configuration: configuration)
-            let t = cpu() - start
-            let n = await store.lastSequence
-            print("store open: \(n) in \(t) s → \(Double(n) / t / 1e6) M/s")
-            try await store.close()
         }
     }
 
-    static func timed(_ body: () -> Void) -> Double {
-        let start = cpu()
-        body()
-        return cpu() - start
+    var seq: UInt64
+    var at: String
+    var type: String
+    var v: Int
+    var dossier: String
+    var actor: Actor
+    var command: String
+    var data: Payload
+}
+
+/// Any JSON value.
+indirect enum JSONValue: Decodable {
+    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        if let object = try? decoder.container(keyedBy: AnyKey.self) {
+            var members: [String: JSONValue] = [:]
+            for key in object.allKeys { members[key.stringValue] = try object.decode(JSONValue.self, forKey: key) }
+            self = .object(members)
+            return
+        }
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else {
+            self = .array(try container.decode([JSONValue].self))
+        }
     }
 
-    static func cpu() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 }

@@ -1,12 +1,6 @@
 import Crypto
 import DMPJournal
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The store: a journal, the live state of every dossier, and the rules between them.
 ///
 /// `execute(_:)` decides a command against the current state, appends its events durably
@@ -78,17 +72,18 @@ public actor DMPStore {
     /// Opens the store at `path`, creating an empty journal if none exists, and replays it.
     ///
     /// The journal is read once: the writer's verification scan hands each sealed batch to the
-    /// replay.
+    /// replay, which decodes on the calling thread and folds on a second one when the machine
+    /// has two cores (``ReplayPipeline``).
     /// - Throws: ``JournalError`` when the journal cannot be opened (locked, damaged, not a
     ///   journal), ``EventDecodingError`` when it holds a record that is not a valid event.
     public static func open(at path: String, configuration: Configuration = Configuration()) async throws -> DMPStore {
-        var live = StoreState(window: configuration.idempotencyWindow)
+        let pipeline = ReplayPipeline(window: configuration.idempotencyWindow)
         var replayError: (any Error)?
         let writer: JournalWriter
         do {
             writer = try JournalWriter.open(at: path, options: configuration.journal) { first, _, records in
                 do {
-                    try Self.replay(records, firstSequence: first, into: &live)
+                    try pipeline.replay(records, firstSequence: first)
                     return true
                 } catch {
                     replayError = error
@@ -98,31 +93,10 @@ public actor DMPStore {
         } catch JournalError.fileNotFound {
             writer = try JournalWriter.create(at: path, options: configuration.journal)
         } catch {
+            _ = pipeline.finish()
             throw replayError ?? error
         }
-        live.finishReplay()
-        return DMPStore(writer: writer, configuration: configuration, live: live)
-    }
-
-    /// Decodes a batch's records and applies them.
-    private static func replay(
-        _ records: UnsafeRawBufferPointer, firstSequence: UInt64, into live: inout StoreState
-    ) throws(EventDecodingError) {
-        guard let base = records.baseAddress else { return }
-        var offset = 0
-        var sequence = firstSequence
-        while offset < records.count {
-            let start = base + offset
-            let length = UnsafeRawPointer(memchr(start, 0x0A, records.count - offset)!) - start
-            let event = try EventCodec.decode(UnsafeRawBufferPointer(start: start, count: length))
-            guard event.sequence == sequence else {
-                throw EventDecodingError(
-                    offset: 0, message: "record \(sequence) says its sequence number is \(event.sequence)")
-            }
-            live.apply(event)
-            offset += length + 1
-            sequence += 1
-        }
+        return DMPStore(writer: writer, configuration: configuration, live: pipeline.finish())
     }
 
     /// Decides a command, appends its events durably, and returns them.

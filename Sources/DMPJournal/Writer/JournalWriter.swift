@@ -397,7 +397,9 @@ public final class CommitTicket: Sendable {
 
     private struct TicketState {
         var result: Result<Void, JournalError>?
-        var waiters: [CheckedContinuation<Result<Void, JournalError>, Never>] = []
+        /// The usual single waiter, without an array to allocate.
+        var waiter: UnsafeContinuation<Result<Void, JournalError>, Never>?
+        var moreWaiters: [UnsafeContinuation<Result<Void, JournalError>, Never>] = []
     }
 
     init(sequences: ClosedRange<UInt64>) {
@@ -407,10 +409,16 @@ public final class CommitTicket: Sendable {
     /// Returns once the batch is durable (or written, without sync).
     /// - Throws: The error that made the commit fail; nothing of the batch was acknowledged.
     public func wait() async throws(JournalError) {
-        let result: Result<Void, JournalError> = await withCheckedContinuation { continuation in
+        // Unsafe rather than checked: a checked continuation allocates a canary per wait, and
+        // every continuation here is resumed exactly once (by `resolve`, or at once if resolved).
+        let result: Result<Void, JournalError> = await withUnsafeContinuation { continuation in
             let ready = self.state.withLock { state -> Result<Void, JournalError>? in
                 if let result = state.result { return result }
-                state.waiters.append(continuation)
+                if state.waiter == nil {
+                    state.waiter = continuation
+                } else {
+                    state.moreWaiters.append(continuation)
+                }
                 return nil
             }
             if let ready { continuation.resume(returning: ready) }
@@ -419,12 +427,16 @@ public final class CommitTicket: Sendable {
     }
 
     func resolve(_ result: Result<Void, JournalError>) {
-        let waiters = self.state.withLock { state in
+        let (waiter, more) = self.state.withLock { state in
             state.result = result
-            defer { state.waiters.removeAll() }
-            return state.waiters
+            defer {
+                state.waiter = nil
+                state.moreWaiters = []
+            }
+            return (state.waiter, state.moreWaiters)
         }
-        for waiter in waiters { waiter.resume(returning: result) }
+        waiter?.resume(returning: result)
+        for other in more { other.resume(returning: result) }
     }
 }
 

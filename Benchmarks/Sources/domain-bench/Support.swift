@@ -1,0 +1,231 @@
+import DMP
+import DMPJournal
+import Foundation
+import GRDB
+import JournalBenchSupport
+
+/// A demo journal built by `dmp demo` (no bodies), cached in the benchmark
+/// directory, with the same records in an SQLite table when a baseline asks for it.
+struct DemoFixture {
+    let name: String
+    let directory: String
+    let events: Int
+
+    var journal: String { self.directory + "/journal.dmpj" }
+
+    /// Builds the fixture with the `dmp` tool if it is not there yet (about 40 s per million
+    /// events), and counts its events.
+    static func prepare(dossiers: Int, days: Int, tool: String) throws -> DemoFixture {
+        let directory = BenchFiles.directory + "/demo-\(dossiers)-\(days)d"
+        let journal = directory + "/journal.dmpj"
+        if !FileManager.default.fileExists(atPath: journal + ".complete") {
+            guard FileManager.default.isExecutableFile(atPath: tool) else {
+                print("domain-bench: \(tool) not found: build it first (swift build -c release --product dmp)")
+                exit(1)
+            }
+            print("building the fixture: dmp demo --dossiers \(dossiers) --days \(days) (once)…")
+            fflush(nil)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: tool)
+            process.arguments = [
+                "demo", "--out", directory, "--dossiers", "\(dossiers)", "--days", "\(days)", "--bodies", "0",
+                "--force", "--format", "json",
+            ]
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else {
+                print("domain-bench: dmp demo failed (\(process.terminationStatus))")
+                exit(1)
+            }
+            _ = FileManager.default.createFile(atPath: journal + ".complete", contents: Data())
+        }
+        let reader = try JournalReader(path: journal)
+        var count = 0
+        while try reader.nextBatch({ _, _, _ in count += 1 }) {}
+        let name = count >= 1_000_000 ? String(format: "%.1f M events", Double(count) / 1e6) : "\(count) events"
+        print("fixture \(directory): \(count) events")
+        return DemoFixture(name: name, directory: directory, events: count)
+    }
+
+    /// The same records in an SQLite table `events(seq INTEGER PRIMARY KEY, body TEXT)`, built
+    /// once.
+    func sqlite() throws -> DatabaseQueue {
+        let path = self.directory + "/events.sqlite"
+        if !FileManager.default.fileExists(atPath: path + ".complete") {
+            BenchFiles.remove(path)
+            let queue = try DatabaseQueue(path: path)
+            try queue.write { db in
+                try SQLiteBaseline.createTable(db)
+                let reader = try JournalReader(path: self.journal)
+                var batch: [[UInt8]] = []
+                var first = 0
+                while try reader.nextBatch({ sequence, _, record in
+                    if batch.isEmpty { first = Int(sequence) }
+                    batch.append(Array(record))
+                }) {
+                    if batch.count >= 10_000 {
+                        try SQLiteBaseline.insertRaw(db, batch, firstSequence: first)
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+                try SQLiteBaseline.insertRaw(db, batch, firstSequence: first)
+            }
+            try queue.writeWithoutTransaction { try $0.execute(sql: "VACUUM") }
+            _ = FileManager.default.createFile(atPath: path + ".complete", contents: Data())
+        }
+        return try DatabaseQueue(path: path)
+    }
+
+    /// The dossier with the most events among the first 100,000 (a realistic, busy one).
+    func busyDossier() throws -> DossierID {
+        var counts: [DossierID: Int] = [:]
+        var seen = 0
+        struct Done: Error {}
+        do {
+            try History.forEachEvent(journal: self.journal) { event in
+                counts[event.dossier, default: 0] += 1
+                seen += 1
+                if seen == 100_000 { throw Done() }
+            }
+        } catch is Done {}
+        return counts.max { $0.value < $1.value }!.key
+    }
+}
+
+/// Wall and CPU time of a run.
+enum Measure {
+    struct Sample {
+        var wall: Double
+        var cpu: Double
+    }
+
+    static func cpu() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
+            + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+
+    static func run(_ body: () throws -> Void) rethrows -> Sample {
+        let wall = nanos()
+        let cpu = self.cpu()
+        try body()
+        return Sample(wall: Double(nanos() - wall) / 1e9, cpu: self.cpu() - cpu)
+    }
+
+    static func runAsync(_ body: () async throws -> Void) async rethrows -> Sample {
+        let wall = nanos()
+        let cpu = self.cpu()
+        try await body()
+        return Sample(wall: Double(nanos() - wall) / 1e9, cpu: self.cpu() - cpu)
+    }
+
+    /// The run with the median wall time of `count`.
+    static func median(_ count: Int, _ body: () throws -> Sample) rethrows -> Sample {
+        var samples: [Sample] = []
+        for _ in 0..<max(1, count) { samples.append(try body()) }
+        return samples.sorted { $0.wall < $1.wall }[samples.count / 2]
+    }
+}
+
+/// The results table.
+enum Report {
+    struct Row {
+        var what: String
+        var result: String
+        var baseline: String
+        var ratio: String
+    }
+
+    nonisolated(unsafe) static var rows: [Row] = []
+
+    static func add(_ what: String, _ result: String, _ baseline: String, _ ratio: String) {
+        rows.append(Row(what: what, result: result, baseline: baseline, ratio: ratio))
+        print("  \(what): \(result)\(baseline.isEmpty ? "" : " | vs \(baseline)")\(ratio.isEmpty ? "" : " → \(ratio)")")
+        fflush(nil)
+    }
+
+    static func table() {
+        print("\n| what | result | baseline (same run) | ratio |\n|---|---|---|---|")
+        for row in rows { print("| \(row.what) | \(row.result) | \(row.baseline) | \(row.ratio) |") }
+    }
+
+    static func rate(_ perSecond: Double) -> String {
+        if perSecond >= 1e6 { return String(format: "%.2f M events/s", perSecond / 1e6) }
+        if perSecond >= 1e3 { return String(format: "%.0f k events/s", perSecond / 1e3) }
+        return String(format: "%.0f events/s", perSecond)
+    }
+
+    static func millis(_ seconds: Double) -> String {
+        seconds >= 1 ? String(format: "%.2f s", seconds) : String(format: "%.2f ms", seconds * 1e3)
+    }
+
+    static func megabytes(_ bytes: Int) -> String {
+        String(format: "%.0f MB", Double(bytes) / 1e6)
+    }
+
+    static func times(_ ratio: Double) -> String {
+        String(format: ratio >= 10 ? "**%.0f×**" : "**%.2f×**", ratio)
+    }
+}
+
+/// Memory probes: each runs in a child process, which reports its peak resident set (VmHWM).
+enum Child {
+    /// Runs a probe in a child process and returns its peak RSS in bytes.
+    static func peak(_ probe: String, _ journal: String, _ extra: [String] = []) throws -> Int {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        process.arguments = ["--child", probe, journal] + extra
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let line = output.split(separator: "\n").last(where: { $0.hasPrefix("peak ") }),
+            let bytes = Int(line.dropFirst(5))
+        else {
+            print("domain-bench: the \(probe) probe failed: \(output)")
+            exit(1)
+        }
+        return bytes
+    }
+
+    /// The child side.
+    static func run(_ arguments: [String]) async throws {
+        guard arguments.count >= 2 else { DomainBench.usage() }
+        let journal = arguments[1]
+        switch arguments[0] {
+        case "verify":
+            let report = try JournalVerifier().verify(path: journal)
+            precondition(report.isValid)
+        case "scan":
+            // One dossier's trace by a full scan: the dossier of the journal's first event.
+            let reader = try JournalReader(path: journal)
+            let first = try EventCodec.decode(reader.next()!.bytes)
+            _ = try History.trace(of: first.dossier, viewer: .holder, journal: journal)
+        case "replay":
+            let copy = journal + ".replay-probe"
+            try? FileManager.default.removeItem(atPath: copy)
+            try FileManager.default.copyItem(atPath: journal, toPath: copy)
+            defer { try? FileManager.default.removeItem(atPath: copy) }
+            var configuration = DMPStore.Configuration()
+            configuration.journal.durability = .noSync
+            let store = try await DMPStore.open(at: copy, configuration: configuration)
+            try await store.close()
+        default:
+            DomainBench.usage()
+        }
+        print("peak \(Self.highWaterMark())")
+    }
+
+    /// VmHWM from /proc/self/status, in bytes.
+    static func highWaterMark() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let digits = line.split(separator: " ").compactMap { Int($0) }
+            return (digits.first ?? 0) * 1024
+        }
+        return 0
+    }
+}
