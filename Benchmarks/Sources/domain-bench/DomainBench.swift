@@ -119,6 +119,8 @@ struct DomainBench {
         defer { BenchFiles.remove(copy) }
         var configuration = DMPStore.Configuration()
         configuration.journal.durability = .noSync
+        for threads in [1, 2] {
+        configuration.replayOnTwoThreads = threads == 2
         var open = [Measure.Sample]()
         for _ in 0..<options.repeats {
             var store: DMPStore?
@@ -133,10 +135,11 @@ struct DomainBench {
         }
         let replay = open.sorted { $0.wall < $1.wall }[open.count / 2]
         Report.add(
-            "full replay, \(fixture.name) (DMPStore.open: read, verify, decode, fold every projection)",
-            "\(Report.rate(events / replay.wall)) (\(Report.rate(events / replay.cpu)) per CPU-second)",
+            "full replay, \(fixture.name), \(threads == 1 ? "one core" : "two cores") (DMPStore.open: read, verify, decode, fold every projection)",
+            "\(Report.rate(events / replay.wall)) (\(String(format: "%.2f", replay.cpu / replay.wall)) cores busy)",
             "physical limit: read + verify + decompress, nothing decoded: \(Report.rate(events / read.wall))",
             String(format: "%.0f%% of the limit", read.wall / replay.wall * 100))
+        }
         Report.add(
             "  of which read + decode (History.forEachEvent)", Report.rate(events / decode.wall), "", "")
     }

@@ -11,11 +11,11 @@ extension EventCodec {
     /// - Parameter bytes: One record.
     /// - Returns: The event, or `nil` if the record is not in the canonical form of a type this
     ///   path knows (the general reader decides then).
-    static func readCanonical(_ bytes: UnsafeRawBufferPointer) -> Event? {
+    static func readCanonical(_ bytes: UnsafeRawBufferPointer, strings: StringInterner? = nil) -> Event? {
         guard let start = bytes.baseAddress else {
             return nil
         }
-        var cursor = CanonicalCursor(pointer: start, count: bytes.count)
+        var cursor = CanonicalCursor(pointer: start, count: bytes.count, strings: strings)
         guard cursor.literal(#"{"seq":"#), let sequence = cursor.unsigned(),
             cursor.literal(#","at":"#), let at = cursor.timestamp(),
             cursor.literal(#","type":"#), let kind: EventKind = cursor.name(),
@@ -34,6 +34,7 @@ extension EventCodec {
         case .notificationSent: payload = cursor.notification()
         case .professionalAuthorised: payload = cursor.authorisation()
         case .documentDeposited: payload = cursor.deposit()
+        case .documentReplaced: payload = cursor.deposit(replacement: true)
         default: payload = nil
         }
         guard let payload, cursor.literal("}"), cursor.atEnd else {
@@ -60,10 +61,34 @@ struct CanonicalCursor {
     /// The position of the next byte to read.
     private var position = 0
 
+    /// Where repeated strings (titles, formats, software names) are shared, if anywhere.
+    private let strings: StringInterner?
+
     /// Creates a cursor at the start of a record.
-    init(pointer: UnsafeRawPointer, count: Int) {
+    init(pointer: UnsafeRawPointer, count: Int, strings: StringInterner? = nil) {
         self.pointer = pointer
         self.count = count
+        self.strings = strings
+    }
+
+    /// Consumes a string like ``string()``, sharing it with an equal one read before when an
+    /// interner is given: a replay then holds one copy of each document title and format.
+    @inline(__always)
+    mutating func sharedString() -> String? {
+        guard let strings = self.strings else {
+            return self.string()
+        }
+        guard let (body, nonASCII) = self.plainBytes() else {
+            return nil
+        }
+        return strings.string(body) {
+            nonASCII
+                ? String(validating: body, as: UTF8.self)
+                : String(unsafeUninitializedCapacity: body.count) { buffer in
+                    UnsafeMutableRawBufferPointer(buffer).copyMemory(from: body)
+                    return body.count
+                }
+        }
     }
 
     /// Whether every byte has been read.
@@ -253,7 +278,7 @@ struct CanonicalCursor {
         }
         var software: String?
         if self.literal(#","software":"#) {
-            guard let value = self.string() else {
+            guard let value = self.sharedString() else {
                 return nil
             }
             software = value
@@ -377,9 +402,20 @@ struct CanonicalCursor {
         return .professionalAuthorised(professional: professional, basis: basis)
     }
 
-    /// Consumes the `data` of a deposit.
-    mutating func deposit() -> EventPayload? {
-        guard self.literal(#"{"document":"#), let document = self.documentMetadata(),
+    /// Consumes the `data` of a deposit, or of a replacement when `replacement` is set.
+    mutating func deposit(replacement: Bool = false) -> EventPayload? {
+        var replaced = ""
+        if replacement {
+            guard self.literal(#"{"replaced":"#), let id = self.string(), self.literal(#","document":"#) else {
+                return nil
+            }
+            replaced = id
+        } else {
+            guard self.literal(#"{"document":"#) else {
+                return nil
+            }
+        }
+        guard let document = self.documentMetadata(),
             self.literal(#","mode":"#), let mode: AccessMode = self.name(),
             self.literal(#","late":"#), let late = self.bool()
         else {
@@ -397,6 +433,9 @@ struct CanonicalCursor {
         guard self.literal("}") else {
             return nil
         }
+        if replacement {
+            return .documentReplaced(replaced: replaced, document: document, mode: mode, late: late, deadlines: deadlines)
+        }
         return .documentDeposited(document: document, mode: mode, late: late, deadlines: deadlines)
     }
 
@@ -406,7 +445,7 @@ struct CanonicalCursor {
             self.literal(#","typeCode":"#), let typeCode = self.string(),
             self.literal(#","category":"#), let category = self.string(),
             self.literal(#","classCode":"#), let classCode = self.string(),
-            self.literal(#","title":"#), let title = self.string(),
+            self.literal(#","title":"#), let title = self.sharedString(),
             self.literal(#","createdAt":"#), let createdAt = self.timestamp(),
             self.literal(#","actAt":"#), let actAt = self.timestamp()
         else {
@@ -420,7 +459,7 @@ struct CanonicalCursor {
             dischargeAt = value
         }
         guard self.literal(#","confidentiality":["N""#), let confidentiality = self.confidentialityRest(),
-            self.literal(#","format":"#), let format = self.string(),
+            self.literal(#","format":"#), let format = self.sharedString(),
             self.literal(#","size":"#), let size = self.unsigned(), size <= UInt64(Int64.max),
             self.literal(#","sha256":"#), let sha256 = self.sha256(),
             self.literal("}")

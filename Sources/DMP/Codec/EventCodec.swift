@@ -70,7 +70,13 @@ public enum EventCodec {
     /// - Returns: The event.
     /// - Throws: ``EventDecodingError`` naming the field and the byte offset of the first problem.
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws(EventDecodingError) -> Event {
-        if let event = Self.readCanonical(bytes) {
+        try Self.decode(bytes, strings: nil)
+    }
+
+    /// Decodes one record, sharing repeated strings through `strings` (one interner per
+    /// thread).
+    static func decode(_ bytes: UnsafeRawBufferPointer, strings: StringInterner?) throws(EventDecodingError) -> Event {
+        if let event = Self.readCanonical(bytes, strings: strings) {
             return event
         }
         do {

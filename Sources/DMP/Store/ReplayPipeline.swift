@@ -24,6 +24,8 @@ final class ReplayPipeline: @unchecked Sendable {
     /// The state, owned by the fold thread while it runs (by the caller otherwise).
     private var state: StoreState
     private var pending: [Event] = []
+    /// Shares repeated strings among the decoded events (used on the decoding thread only).
+    private let strings = StringInterner()
     private let queue = Mutex<[[Event]]>([])
     private let filled = DispatchSemaphore(value: 0)
     private let free = DispatchSemaphore(value: ReplayPipeline.depth)
@@ -48,7 +50,7 @@ final class ReplayPipeline: @unchecked Sendable {
         while offset < records.count {
             let start = base + offset
             let length = UnsafeRawPointer(memchr(start, 0x0A, records.count - offset)!) - start
-            let event = try EventCodec.decode(UnsafeRawBufferPointer(start: start, count: length))
+            let event = try EventCodec.decode(UnsafeRawBufferPointer(start: start, count: length), strings: self.strings)
             guard event.sequence == sequence else {
                 throw EventDecodingError(
                     offset: 0, message: "record \(sequence) says its sequence number is \(event.sequence)")

@@ -152,10 +152,45 @@ import Testing
         }
     }
 
+    /// A replacement whose metadata takes the fast path (plain confidentiality).
+    static var plainReplacement: Event {
+        var event = EventSamples.all[16]
+        if case .documentReplaced(let replaced, var document, let mode, let late, let deadlines) = event.payload {
+            document.confidentiality = []
+            event.payload = .documentReplaced(replaced: replaced, document: document, mode: mode, late: late, deadlines: deadlines)
+        }
+        return event
+    }
+
+    @Test func replacementsTakeTheCanonicalPath() {
+        #expect(Self.plainReplacement.type == "DocumentReplaced")
+        #expect(Self.canonical(EventCodec.encode(Self.plainReplacement)) == Self.plainReplacement)
+    }
+
+    @Test("decoding with a string interner gives the same events, sharing repeated strings")
+    func internedDecodingAgrees() throws {
+        let strings = StringInterner()
+        for _ in 0..<2 {
+            for event in EventSamples.all + EventSamples.variants + [Self.plainReplacement] {
+                let bytes = EventCodec.encode(event)
+                let decoded = try bytes.withUnsafeBytes { buffer throws(EventDecodingError) in
+                    try EventCodec.decode(buffer, strings: strings)
+                }
+                #expect(decoded == event)
+            }
+        }
+        let title = Array("Compte rendu de consultation externe".utf8)
+        let first = title.withUnsafeBytes { body in strings.string(body) { String(decoding: body, as: UTF8.self) } }
+        let second = title.withUnsafeBytes { body in strings.string(body) { Issue.record("not shared"); return nil } }
+        #expect(first == second)
+        let other = Array("Compte rendu de consultation interne".utf8)
+        #expect(other.withUnsafeBytes { body in strings.string(body) { String(decoding: body, as: UTF8.self) } } == "Compte rendu de consultation interne")
+    }
+
     @Test func theCanonicalPathNeverAcceptsWhatTheGeneralReaderRefuses() {
         var accented = EventSamples.consulted
         accented.actor.software = "Logiciel é"
-        for event in [
+        for event in [Self.plainReplacement,
             EventSamples.consulted, accented, EventSamples.variants[4], EventSamples.all[33], EventSamples.all[35],
             EventSamples.all[36], EventSamples.variants[9], EventSamples.all[24],
         ] {
