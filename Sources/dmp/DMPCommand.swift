@@ -22,7 +22,9 @@ struct DMPCommand: AsyncParsableCommand {
         discussion: """
             A journal (.dmpj) is an append-only file of events, LZ4-compressed, SHA-256 hash-chained \
             and signed at checkpoints. Auditors verify it and answer questions; investigators ask who \
-            saw a document, when, under which right. Reading never modifies a journal.
+            saw a document, when, under which right. Reading never modifies a journal; dmp index \
+            writes a dossier index beside it (<journal>.idx), which trace, state, events --dossier and \
+            who-saw --dossier then use to read one dossier's units only.
 
             Exit status: 0 all good; 1 the journal fails verification (damage, an unsealed or cut \
             tail, a bad signature) or a command was refused; 2 bad usage, a missing or unreadable \
@@ -33,10 +35,11 @@ struct DMPCommand: AsyncParsableCommand {
               dmp verify /tmp/dmp-demo/journal.dmpj --public-key /tmp/dmp-demo/journal.pub
               dmp stats /tmp/dmp-demo/journal.dmpj
               dmp trace /tmp/dmp-demo/journal.dmpj --dossier <id printed by demo>
+              dmp index /tmp/dmp-demo/journal.dmpj
             """,
         subcommands: [
-            Verify.self, Recover.self, Stats.self, Events.self, State.self, Trace.self, WhoSaw.self, Exec.self,
-            Demo.self,
+            Verify.self, Recover.self, Stats.self, Events.self, State.self, Trace.self, WhoSaw.self, IndexCommand.self,
+            Exec.self, Demo.self,
         ])
 
     /// Runs the tool, mapping argument-parser's usage status (64) to the contract's 2.

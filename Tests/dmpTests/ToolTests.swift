@@ -134,7 +134,7 @@ struct ToolTests {
 
     @Test(
         "every subcommand has --help with examples, exit 0",
-        arguments: ["verify", "recover", "stats", "events", "state", "trace", "who-saw", "exec", "demo"])
+        arguments: ["verify", "recover", "stats", "events", "state", "trace", "who-saw", "index", "exec", "demo"])
     func subcommandHelp(_ name: String) throws {
         let run = try dmp(name, "--help")
         #expect(run.status == 0)

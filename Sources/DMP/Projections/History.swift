@@ -19,37 +19,82 @@ public enum History {
 
     /// The access trace of a dossier as `viewer` may see it, as of `time` (every event if `nil`):
     /// entries are filtered against the dossier's state at that time (TR-2, TR-3).
+    ///
+    /// - Parameters:
+    ///   - dossier: The dossier.
+    ///   - viewer: Whose view.
+    ///   - time: The trace as of this time, in milliseconds (every event if `nil`).
+    ///   - path: The journal.
+    ///   - index: An index of the journal (``DossierIndex``): only the units holding the dossier's
+    ///     events are read. `nil` scans the whole journal. Both give the same entries.
+    /// - Throws: ``DMPJournal/JournalError``, ``EventDecodingError``, and with an index,
+    ///   ``DossierIndexError`` when it fails a check (scan then, or rebuild it).
     public static func trace(
-        of dossier: DossierID, viewer: TraceViewer, asOf time: Int64? = nil, journal path: String
+        of dossier: DossierID, viewer: TraceViewer, asOf time: Int64? = nil, journal path: String,
+        index: DossierIndex? = nil
     ) throws -> [TraceEntry] {
         var state = DossierState(id: dossier)
         var entries: [TraceEntry] = []
-        struct Done: Error {}
-        do {
-            try self.forEachEvent(journal: path) { event in
-                if let time, event.at > time { throw Done() }
-                guard event.dossier == dossier else { return }
-                state.apply(event)
-                entries.append(Traces.entry(event))
-            }
-        } catch is Done {}
+        try self.forEachEvent(of: dossier, asOf: time, journal: path, index: index) { event in
+            state.apply(event)
+            entries.append(Traces.entry(event))
+        }
         return Traces.filter(entries, viewer: viewer, state: state)
     }
 
     /// The state of a dossier as of `time` (every event at or before it), by replaying the
     /// journal: the same fold as live execution, cut at `time`.
-    public static func state(of dossier: DossierID, asOf time: Int64, journal path: String) throws -> DossierState? {
+    ///
+    /// - Parameters:
+    ///   - dossier: The dossier.
+    ///   - time: The state as of this time, in milliseconds.
+    ///   - path: The journal.
+    ///   - index: An index of the journal (``DossierIndex``): only the units holding the dossier's
+    ///     events are read. `nil` scans the whole journal. Both give the same state.
+    /// - Returns: The state, or `nil` if the dossier had no event at or before `time`.
+    /// - Throws: ``DMPJournal/JournalError``, ``EventDecodingError``, and with an index,
+    ///   ``DossierIndexError`` when it fails a check (scan then, or rebuild it).
+    public static func state(
+        of dossier: DossierID, asOf time: Int64, journal path: String, index: DossierIndex? = nil
+    ) throws -> DossierState? {
         var state: DossierState?
+        try self.forEachEvent(of: dossier, asOf: time, journal: path, index: index) { event in
+            var current = state ?? DossierState(id: dossier)
+            current.apply(event)
+            state = current
+        }
+        return state
+    }
+
+    /// Calls `body` with every event of `dossier` up to `time` (all if `nil`), in order, through
+    /// the index when one is given, by scanning otherwise.
+    ///
+    /// A scan stops at the first event of any dossier after `time`; through the index, at the
+    /// first event of this dossier after `time`. They agree because event times never go
+    /// backwards in a journal (the store refuses a command dated before the last event).
+    static func forEachEvent(
+        of dossier: DossierID, asOf time: Int64?, journal path: String, index: DossierIndex?,
+        _ body: (Event) throws -> Void
+    ) throws {
         struct Done: Error {}
         do {
-            try self.forEachEvent(journal: path) { event in
-                if event.at > time { throw Done() }
-                guard event.dossier == dossier else { return }
-                var current = state ?? DossierState(id: dossier)
-                current.apply(event)
-                state = current
+            if let index {
+                guard index.journalPath == path else {
+                    throw DossierIndexError(
+                        .foreignJournal, "the index given is the index of \(index.journalPath), not of \(path)",
+                        path: index.path)
+                }
+                try index.forEachEvent(of: dossier) { event, _ in
+                    if let time, event.at > time { throw Done() }
+                    try body(event)
+                }
+            } else {
+                try self.forEachEvent(journal: path) { event in
+                    if let time, event.at > time { throw Done() }
+                    guard event.dossier == dossier else { return }
+                    try body(event)
+                }
             }
         } catch is Done {}
-        return state
     }
 }

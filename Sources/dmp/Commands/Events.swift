@@ -13,6 +13,9 @@ struct Events: ParsableCommand {
             --format jsonl prints the stored records byte for byte (what `lz4 -dc` prints, filtered); \
             json prints one object {"events":[…],"count":n}; table prints one line an event.
 
+            With --dossier and an index beside the journal (dmp index), only the units holding that \
+            dossier's events are read; --no-index scans the whole journal (same output).
+
             Examples:
               dmp events journal.dmpj --dossier NIR:255081416802538
               dmp events journal.dmpj --type DocumentConsulted --type ConsultationRefused --since 2022-03-01
@@ -38,6 +41,7 @@ struct Events: ParsableCommand {
     @Option(help: ArgumentHelp("Only events before this time.", valueName: "time"), transform: Instant.argument)
     var until: Int64?
 
+    @OptionGroup var index: IndexOption
     @OptionGroup var output: StreamFormatOption
 
     func validate() throws {
@@ -84,16 +88,15 @@ struct Events: ParsableCommand {
                 return
             }
         }
-        try JournalScan.events(
-            path, label: "reading", prefilter: { record in needles.allSatisfy { contains(record, $0) } }
-        ) {
-            event, record in
-            if let dossier, event.dossier != dossier { return }
-            if !types.isEmpty && !types.contains(event.type) { return }
-            if let actor = self.actor, event.actor.id != actor { return }
-            if let since = self.since, event.at < since { return }
-            if let until = self.until, event.at >= until { return }
-            count += 1
+        func keep(_ event: Event) -> Bool {
+            if let dossier, event.dossier != dossier { return false }
+            if !types.isEmpty && !types.contains(event.type) { return false }
+            if let actor = self.actor, event.actor.id != actor { return false }
+            if let since = self.since, event.at < since { return false }
+            if let until = self.until, event.at >= until { return false }
+            return true
+        }
+        func emit(_ event: Event, _ record: UnsafeRawBufferPointer) {
             switch format {
             case .jsonl:
                 out.write(bytes: record)
@@ -103,6 +106,34 @@ struct Events: ParsableCommand {
                 if json.bytes.count > 1 << 16 { json.drain(to: out) }
             case .table:
                 out.write(Self.row(event))
+            }
+        }
+        // One dossier: its events through the index when there is one (collected first, so that
+        // a fallback to the scan repeats nothing).
+        let indexed: [(Event, [UInt8])]? = try dossier.flatMap { dossier in
+            try IndexSupport.query(
+                path, option: self.index,
+                indexed: { index in
+                    var kept: [(Event, [UInt8])] = []
+                    try index.forEachEvent(of: dossier) { event, record in
+                        if keep(event) { kept.append((event, Array(record))) }
+                    }
+                    return kept
+                },
+                scan: { nil })
+        }
+        if let indexed {
+            for (event, record) in indexed {
+                record.withUnsafeBytes { emit(event, $0) }
+            }
+            count = indexed.count
+        } else {
+            try JournalScan.events(
+                path, label: "reading", prefilter: { record in needles.allSatisfy { contains(record, $0) } }
+            ) { event, record in
+                guard keep(event) else { return }
+                emit(event, record)
+                count += 1
             }
         }
         switch format {

@@ -11,6 +11,9 @@ struct State: ParsableCommand {
             traits, emergency switches, legal representatives, authorisations, blocks, médecins \
             traitants, administrators and every document with its confidentiality codes.
 
+            With an index beside the journal (dmp index), only the units holding the dossier's \
+            events are read; --no-index scans the whole journal (same result).
+
             Examples:
               dmp state journal.dmpj --dossier 5b1f0c1e-8f0e-5a7c-9d63-3c1b2a4e5f60
               dmp state journal.dmpj --dossier NIR:255081416802538 --at 2022-06-01
@@ -24,11 +27,32 @@ struct State: ParsableCommand {
         help: ArgumentHelp("The state as of this time (default: now).", valueName: "time"), transform: Instant.argument)
     var at: Int64?
 
+    @OptionGroup var index: IndexOption
     @OptionGroup var output: ReportFormatOption
 
     func run() throws {
         let path = self.journal.path
         let id = try DossierResolver.resolve(self.dossier.dossier, journal: path)
+        let state: DossierState? = try IndexSupport.query(
+            path, option: self.index,
+            indexed: { index in
+                try History.state(of: id, asOf: self.at ?? .max, journal: path, index: index)
+            },
+            scan: { try self.scan(id, journal: path) })
+        guard let state else {
+            if self.at != nil {
+                throw ToolError.usage("dossier \(id.rawValue) had no event yet at \(Instant.format(self.at!))")
+            }
+            throw ToolError.usage("no dossier \(id.rawValue) in \(path)")
+        }
+        switch self.output.resolved {
+        case .json: Self.writeJSON(state, at: self.at)
+        case .table: Self.writeTable(state, at: self.at)
+        }
+    }
+
+    /// The state by reading the whole journal (the records that mention the dossier).
+    private func scan(_ id: DossierID, journal path: String) throws -> DossierState? {
         var state: DossierState?
         /// Ends the replay at the first event after `--at`.
         struct Done: Error {}
@@ -42,16 +66,7 @@ struct State: ParsableCommand {
                 state = current
             }
         } catch is Done {}
-        guard let state else {
-            if self.at != nil {
-                throw ToolError.usage("dossier \(id.rawValue) had no event yet at \(Instant.format(self.at!))")
-            }
-            throw ToolError.usage("no dossier \(id.rawValue) in \(path)")
-        }
-        switch self.output.resolved {
-        case .json: Self.writeJSON(state, at: self.at)
-        case .table: Self.writeTable(state, at: self.at)
-        }
+        return state
     }
 
     static func documents(_ state: DossierState) -> [DossierState.Document] {

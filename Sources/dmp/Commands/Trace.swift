@@ -13,6 +13,9 @@ struct Trace: ParsableCommand {
             sees their own actions, and a médecin traitant or administrator the whole trace. With \
             --at, the trace and the filter are those of that time.
 
+            With an index beside the journal (dmp index), only the units holding the dossier's \
+            events are read; --no-index scans the whole journal (same result).
+
             Viewers: holder (the default), legal-representative:ID, professional:ID (a national id).
 
             Examples:
@@ -35,6 +38,7 @@ struct Trace: ParsableCommand {
         help: ArgumentHelp("The trace as of this time (default: now).", valueName: "time"), transform: Instant.argument)
     var at: Int64?
 
+    @OptionGroup var index: IndexOption
     @OptionGroup var output: ReportFormatOption
 
     /// Reads `--viewer`.
@@ -69,24 +73,45 @@ struct Trace: ParsableCommand {
     func run() throws {
         let path = self.journal.path
         let id = try DossierResolver.resolve(self.dossier.dossier, journal: path)
-        let entries: [TraceEntry]
-        do {
-            entries = try History.trace(of: id, viewer: self.viewer, asOf: self.at, journal: path)
-        } catch {
-            throw ToolError.from(error, journal: path)
-        }
+        // Through the index, whether the dossier exists is known too (nil: not known yet).
+        let (entries, exists): ([TraceEntry], Bool?) = try IndexSupport.query(
+            path, option: self.index,
+            indexed: { index in
+                let entries = try History.trace(of: id, viewer: self.viewer, asOf: self.at, journal: path, index: index)
+                return (entries, entries.isEmpty ? try Self.exists(id, index: index) : true)
+            },
+            scan: {
+                do {
+                    return (try History.trace(of: id, viewer: self.viewer, asOf: self.at, journal: path), nil)
+                } catch {
+                    throw ToolError.from(error, journal: path)
+                }
+            })
         if entries.isEmpty {
-            var exists = false
-            let needle = Array(id.rawValue.utf8)
-            try JournalScan.events(path, label: "checking", prefilter: { contains($0, needle) }) { event, _ in
-                if event.dossier == id { exists = true }
+            var found = exists ?? false
+            if exists == nil {
+                let needle = Array(id.rawValue.utf8)
+                try JournalScan.events(path, label: "checking", prefilter: { contains($0, needle) }) { event, _ in
+                    if event.dossier == id { found = true }
+                }
             }
-            if !exists { throw ToolError.usage("no dossier \(id.rawValue) in \(path)") }
+            if !found { throw ToolError.usage("no dossier \(id.rawValue) in \(path)") }
         }
         switch self.output.resolved {
         case .json: self.writeJSON(entries, dossier: id)
         case .table: self.writeTable(entries, dossier: id)
         }
+    }
+
+    /// Whether the journal holds an event of `dossier`, through the index.
+    static func exists(_ dossier: DossierID, index: DossierIndex) throws -> Bool {
+        struct Found: Error {}
+        do {
+            try index.forEachEvent(of: dossier) { _, _ in throw Found() }
+        } catch is Found {
+            return true
+        }
+        return false
     }
 
     private func writeJSON(_ entries: [TraceEntry], dossier: DossierID) {

@@ -15,7 +15,8 @@ struct WhoSaw: ParsableCommand {
             The document's own history (deposit, masking, release, deletion…) is shown beside it.
 
             Document ids are chosen by their authors; --dossier narrows the search when the same id \
-            exists in several dossiers.
+            exists in several dossiers. With --dossier and an index beside the journal (dmp index), \
+            only the units holding that dossier's events are read; --no-index scans the whole journal.
 
             Examples:
               dmp who-saw journal.dmpj --document DOC-3f2a9c
@@ -31,6 +32,7 @@ struct WhoSaw: ParsableCommand {
         help: ArgumentHelp("Only in this dossier: its opaque id, or any identifier of the person.", valueName: "id"))
     var dossier: String?
 
+    @OptionGroup var index: IndexOption
     @OptionGroup var output: ReportFormatOption
 
     func validate() throws {
@@ -54,8 +56,7 @@ struct WhoSaw: ParsableCommand {
         var accesses: [Access] = []
         var history: [Event] = []
         var dossiers: [DossierID] = []
-        let needle = Array("\"\(self.document)\"".utf8)
-        try JournalScan.events(path, label: "searching", prefilter: { contains($0, needle) }) { event, _ in
+        func handle(_ event: Event) {
             guard event.payload.documentID == self.document else { return }
             if let dossier, event.dossier != dossier { return }
             if !dossiers.contains(event.dossier) { dossiers.append(event.dossier) }
@@ -75,6 +76,30 @@ struct WhoSaw: ParsableCommand {
             default:
                 history.append(event)
             }
+        }
+        let needle = Array("\"\(self.document)\"".utf8)
+        let scan = {
+            try JournalScan.events(path, label: "searching", prefilter: { contains($0, needle) }) { event, _ in
+                handle(event)
+            }
+        }
+        if let dossier {
+            // One dossier: its events through the index when there is one.
+            let events: [Event]? = try IndexSupport.query(
+                path, option: self.index,
+                indexed: { index in
+                    var events: [Event] = []
+                    try index.forEachEvent(of: dossier) { event, _ in events.append(event) }
+                    return events
+                },
+                scan: { nil })
+            if let events {
+                for event in events { handle(event) }
+            } else {
+                try scan()
+            }
+        } else {
+            try scan()
         }
         guard !dossiers.isEmpty else {
             throw ToolError.usage(

@@ -1,0 +1,282 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A saved index file, read in place with `pread`: a lookup reads about a dozen table entries and
+/// one postings block, never the whole file.
+///
+/// `@unchecked Sendable`: the descriptor is only read with `pread` (positional, so concurrent
+/// reads do not interfere) and is closed once, in `deinit`; the file is replaced by rename, never
+/// rewritten in place, so what was checked at open stays what is read.
+final class IndexFile: @unchecked Sendable {
+    let path: String
+    let header: IndexHeader
+    private let descriptor: Int32
+
+    /// Opens and checks the header (magic, version, digest, sizes against the file's size).
+    init(path: String) throws(DossierIndexError) {
+        self.path = path
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let code = errno
+            if code == ENOENT { throw DossierIndexError(.notFound, "no index file", path: path) }
+            throw DossierIndexError(.io, "cannot open: \(String(cString: strerror(code)))", path: path)
+        }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            throw DossierIndexError(.io, "not a regular file", path: path)
+        }
+        do {
+            let size = Int(info.st_size)
+            let bytes = try Self.read(descriptor, at: 0, count: min(size, IndexFormat.headerSize), path: path)
+            self.header = try bytes.withUnsafeBytes { raw in try IndexHeader.decode(raw, fileSize: size) }
+        } catch let error as DossierIndexError {
+            close(descriptor)
+            throw error.with(path: path)
+        } catch {
+            close(descriptor)
+            throw DossierIndexError(.io, "\(error)", path: path)
+        }
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        close(self.descriptor)
+    }
+
+    /// The unit offsets of `key`, or `[]` if the index has no entry for it.
+    /// - Throws: ``DossierIndexError/Code/corrupt`` when an entry read on the way, or the
+    ///   postings block, fails its check.
+    func lookup(_ key: DossierKey) throws -> [Int] {
+        var low = 0
+        var high = self.header.dossiers
+        // Binary search entry by entry while the range is wide, then read the rest in one go.
+        while high - low > 128 {
+            let middle = (low + high) / 2
+            let entry = try self.entries(from: middle, count: 1)
+            let found = try entry.withUnsafeBytes { raw in try self.checkedEntry(raw, 0) }
+            if found.key == key { return try self.postings(of: found) }
+            if found.key < key { low = middle + 1 } else { high = middle }
+        }
+        guard high > low else { return [] }
+        let chunk = try self.entries(from: low, count: high - low)
+        let match = try chunk.withUnsafeBytes { raw -> Entry? in
+            var previous: DossierKey?
+            for index in 0..<(high - low) {
+                let entry = try self.checkedEntry(raw, index * IndexFormat.entrySize)
+                if let previous, previous >= entry.key {
+                    throw DossierIndexError(.corrupt, "table entries out of order", path: self.path)
+                }
+                previous = entry.key
+                if entry.key == key { return entry }
+            }
+            return nil
+        }
+        guard let match else { return [] }
+        return try self.postings(of: match)
+    }
+
+    /// Calls `body` with every dossier key and its unit offsets, in key order, checking every
+    /// entry, every postings block, and the order of the keys.
+    func forEachEntry(_ body: (DossierKey, [Int]) throws -> Void) throws {
+        let batch = 4096
+        var previous: DossierKey?
+        var start = 0
+        while start < self.header.dossiers {
+            let count = min(batch, self.header.dossiers - start)
+            let chunk = try self.entries(from: start, count: count)
+            var entries: [Entry] = []
+            entries.reserveCapacity(count)
+            try chunk.withUnsafeBytes { raw in
+                for index in 0..<count {
+                    let entry = try self.checkedEntry(raw, index * IndexFormat.entrySize)
+                    if let previous, previous >= entry.key {
+                        throw DossierIndexError(.corrupt, "table entries out of order", path: self.path)
+                    }
+                    previous = entry.key
+                    entries.append(entry)
+                }
+            }
+            // The blocks of consecutive entries are consecutive: read them in one go.
+            let from = entries.map(\.start).min()!
+            let to = entries.map { $0.start + $0.length }.max()!
+            let blocks = try self.readPostings(at: from, count: to - from)
+            for entry in entries {
+                let offsets = try blocks.withUnsafeBytes { raw in
+                    let start = entry.start - from
+                    return try self.decode(
+                        UnsafeRawBufferPointer(rebasing: raw[start..<(start + entry.length)]), key: entry.key)
+                }
+                try body(entry.key, offsets)
+            }
+            start += count
+        }
+    }
+
+    /// Reads every entry and block once: whether the whole file passes its checks.
+    func verify() throws {
+        try self.forEachEntry { _, _ in }
+    }
+
+    // MARK: Entries and blocks
+
+    struct Entry {
+        var key: DossierKey
+        var start: Int
+        var length: Int
+    }
+
+    private func entries(from index: Int, count: Int) throws -> [UInt8] {
+        try Self.read(
+            self.descriptor, at: self.header.tableOffset + index * IndexFormat.entrySize,
+            count: count * IndexFormat.entrySize, path: self.path)
+    }
+
+    private func readPostings(at start: Int, count: Int) throws -> [UInt8] {
+        try Self.read(self.descriptor, at: self.header.postingsOffset + start, count: count, path: self.path)
+    }
+
+    private func checkedEntry(_ raw: UnsafeRawBufferPointer, _ offset: Int) throws -> Entry {
+        let bytes = UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + IndexFormat.entrySize)])
+        guard IndexFormat.entryCheck(bytes) == bytes.loadLE(at: 28) as UInt32 else {
+            throw DossierIndexError(.corrupt, "a table entry fails its check", path: self.path)
+        }
+        let start: UInt64 = bytes.loadLE(at: 16)
+        let length = Int(bytes.loadLE(at: 24) as UInt32)
+        guard length >= 5, start <= UInt64(self.header.postingsSize),
+            Int(start) + length <= self.header.postingsSize
+        else {
+            throw DossierIndexError(.corrupt, "a table entry points outside the postings", path: self.path)
+        }
+        return Entry(key: DossierKey.load(from: bytes, at: 0), start: Int(start), length: length)
+    }
+
+    private func postings(of entry: Entry) throws -> [Int] {
+        let block = try self.readPostings(at: entry.start, count: entry.length)
+        return try block.withUnsafeBytes { raw in try self.decode(raw, key: entry.key) }
+    }
+
+    /// Checks a postings block and decodes its offsets: strictly increasing, inside the journal
+    /// part the index covers.
+    private func decode(_ block: UnsafeRawBufferPointer, key: DossierKey) throws -> [Int] {
+        let varints = UnsafeRawBufferPointer(rebasing: block[4...])
+        guard IndexFormat.blockCheck(key: key, varints: varints) == block.loadLE(at: 0) as UInt32 else {
+            throw DossierIndexError(.corrupt, "a postings block fails its check", path: self.path)
+        }
+        var offsets: [Int] = []
+        var cursor = 0
+        var value: UInt64 = 0
+        while cursor < varints.count {
+            guard let delta = Varint.read(varints, &cursor), offsets.isEmpty || delta > 0 else {
+                throw DossierIndexError(.corrupt, "a postings block is malformed", path: self.path)
+            }
+            let (sum, overflow) = value.addingReportingOverflow(delta)
+            value = sum
+            guard !overflow, value < UInt64(self.header.coveredEnd) else {
+                throw DossierIndexError(.corrupt, "a postings block names a unit past the covered end", path: self.path)
+            }
+            offsets.append(Int(value))
+        }
+        return offsets
+    }
+
+    // MARK: I/O
+
+    /// Exactly `count` bytes at `offset`.
+    static func read(_ descriptor: Int32, at offset: Int, count: Int, path: String) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let result = bytes.withUnsafeMutableBytes { buffer in
+                pread(descriptor, buffer.baseAddress! + done, count - done, off_t(offset + done))
+            }
+            if result < 0 && errno == EINTR { continue }
+            guard result >= 0 else {
+                throw DossierIndexError(.io, "cannot read: \(String(cString: strerror(errno)))", path: path)
+            }
+            guard result > 0 else {
+                throw DossierIndexError(
+                    .corrupt, "the file ends at \(offset + done) bytes while reading it", path: path)
+            }
+            done += result
+        }
+        return bytes
+    }
+}
+
+/// Reads a few bytes of the journal at unit boundaries the reader has already checked: where a
+/// batch starts when checkpoints precede it, and a batch's `unitStart` from its seal. Buffered in
+/// chunks, for the sequential reads of a build.
+final class JournalPeek {
+    private let descriptor: Int32
+    private let path: String
+    private let chunk: Int
+    private var buffer: [UInt8] = []
+    private var base = 0
+
+    init(path: String, chunk: Int) throws {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw DossierIndexError(.io, "cannot open the journal: \(String(cString: strerror(errno)))", path: path)
+        }
+        self.descriptor = descriptor
+        self.path = path
+        self.chunk = chunk
+    }
+
+    deinit {
+        close(self.descriptor)
+    }
+
+    /// The `count` bytes at `offset` (which the journal holds).
+    private func bytes(at offset: Int, count: Int) throws -> ArraySlice<UInt8> {
+        if offset < self.base || offset + count > self.base + self.buffer.count {
+            self.base = offset
+            self.buffer = try Self.readUpTo(self.descriptor, at: offset, count: max(count, self.chunk))
+            guard self.buffer.count >= count else {
+                throw DossierIndexError(.io, "the journal ends at byte \(offset + self.buffer.count)", path: self.path)
+            }
+        }
+        return self.buffer[(offset - self.base)..<(offset - self.base + count)]
+    }
+
+    /// Where the batch read last starts, given the end of the unit before it: past the
+    /// checkpoints (196-byte units that start with their 12-byte prefix) between them.
+    func batchStart(after offset: Int, end: Int) throws -> Int {
+        let prefix: [UInt8] = [0x5D, 0x2A, 0x4D, 0x18, 0xBC, 0x00, 0x00, 0x00, 0x44, 0x4D, 0x4A, 0x43]
+        var position = offset
+        while position + 196 < end, try self.bytes(at: position, count: 12).elementsEqual(prefix) {
+            position += 196
+        }
+        return position
+    }
+
+    /// The `unitStart` field of the seal that ends at `end`.
+    func sealedStart(ofUnitEndingAt end: Int) throws -> Int {
+        let field = try self.bytes(at: end - 72 + 12, count: 8)
+        return Int(truncatingIfNeeded: field.withUnsafeBytes { $0.loadLE(at: 0) as UInt64 })
+    }
+
+    private static func readUpTo(_ descriptor: Int32, at offset: Int, count: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let result = bytes.withUnsafeMutableBytes { buffer in
+                pread(descriptor, buffer.baseAddress! + done, count - done, off_t(offset + done))
+            }
+            if result < 0 && errno == EINTR { continue }
+            guard result >= 0 else {
+                throw DossierIndexError(.io, "cannot read the journal: \(String(cString: strerror(errno)))")
+            }
+            if result == 0 { break }
+            done += result
+        }
+        bytes.removeLast(count - done)
+        return bytes
+    }
+}

@@ -1,0 +1,392 @@
+import Crypto
+import DMPJournal
+import Foundation
+import Testing
+
+@testable import DMP
+
+/// A journal written by the store (many dossiers, seeded random commands), then appended again
+/// record for record into other journals in batches of 1 to 6 records, so that units mix
+/// dossiers, with a signed checkpoint every 50 records.
+struct IndexedHistory {
+    let directory: String
+    /// Every record of the history, in order.
+    let records: [[UInt8]]
+    /// Every dossier created.
+    let dossiers: [DossierID]
+    /// Event times to cut at, from before the first event to after the last.
+    let times: [Int64]
+
+    /// Writes the history through the store.
+    static func make(seed: UInt64, dossiers count: Int, steps: Int) async throws -> IndexedHistory {
+        let (directory, path) = temporaryJournal()
+        var rng = Seeded(state: seed)
+        let store = try await DMPStore.open(at: path, configuration: storeConfiguration())
+        var dossiers: [DossierID] = []
+        var time = start
+        for number in 0..<count {
+            time += Int64.random(in: 0...(day / 4), using: &rng)
+            let order = String(number + 1)
+            let identifier = nir("185057505" + String(repeating: "0", count: 4 - order.count) + order)
+            let events = try await store.execute(
+                Command(
+                    key: "create-\(number)", actor: .holder(), at: time,
+                    action: .createDossier(
+                        identifier: identifier, traits: traits(), mode: .holderRequest, expressConsent: true)))
+            dossiers.append(events[0].dossier)
+        }
+        for step in 0..<steps {
+            time += Int64.random(in: 0...(day / 2), using: &rng)
+            // Steps from 10 on are random actions on random dossiers (see randomCommand).
+            _ = try? await store.execute(randomCommand(&rng, step: step + 10, dossiers: dossiers, time: time))
+        }
+        try await store.close()
+        var records: [[UInt8]] = []
+        let reader = try JournalReader(path: path)
+        while let record = try reader.next() { records.append(record.bytes) }
+        var times: [Int64] = [start - day]
+        for index in stride(from: 0, to: records.count, by: max(1, records.count / 7)) {
+            times.append(try EventCodec.decode(records[index]).at)
+        }
+        times.append(time + day)
+        return IndexedHistory(directory: directory, records: records, dossiers: dossiers, times: times)
+    }
+
+    /// The options of the journals written from the history.
+    static func options() -> JournalOptions {
+        var options = JournalOptions()
+        options.durability = .noSync
+        options.application = "dmp-events/1"
+        options.signer = CheckpointSigner(key: Curve25519.Signing.PrivateKey())
+        options.checkpointInterval = 50
+        return options
+    }
+
+    /// Appends `records[range]` to the journal at `name` (created if missing), in seeded batches.
+    @discardableResult
+    func write(_ name: String, _ range: Range<Int>, seed: UInt64 = 7, options: JournalOptions = options()) async throws
+        -> String
+    {
+        let path = self.directory + "/" + name
+        let writer =
+            FileManager.default.fileExists(atPath: path)
+            ? try JournalWriter.open(at: path, options: options) : try JournalWriter.create(at: path, options: options)
+        var rng = Seeded(state: seed)
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let end = min(range.upperBound, index + Int.random(in: 1...6, using: &rng))
+            _ = try await writer.append(self.records[index..<end])
+            index = end
+        }
+        try await writer.close()
+        return path
+    }
+}
+
+/// Whether the indexed answers equal the scan's for every dossier, viewer and time.
+func expectIndexedEqualsScan(_ index: DossierIndex, history: IndexedHistory, journal: String) throws {
+    let viewers: [TraceViewer] = [.holder, .legalRepresentative("mother"), .professional(doctorA.id)]
+    let missing = DossierID(rawValue: "00000000-0000-4000-8000-000000000000")!
+    for dossier in history.dossiers + [missing] {
+        var scanned: [Event] = []
+        try History.forEachEvent(journal: journal) { event in
+            if event.dossier == dossier { scanned.append(event) }
+        }
+        var indexed: [Event] = []
+        try index.forEachEvent(of: dossier) { event, record in
+            #expect(Array(record) == EventCodec.encode(event), "the stored bytes come with the event")
+            indexed.append(event)
+        }
+        #expect(indexed == scanned, "events of \(dossier)")
+        #expect(try index.units(of: dossier).isEmpty == scanned.isEmpty)
+        for viewer in viewers {
+            #expect(
+                try History.trace(of: dossier, viewer: viewer, journal: journal, index: index)
+                    == History.trace(of: dossier, viewer: viewer, journal: journal), "trace of \(dossier), \(viewer)")
+        }
+        for time in history.times {
+            #expect(
+                try History.state(of: dossier, asOf: time, journal: journal, index: index)
+                    == History.state(of: dossier, asOf: time, journal: journal), "state of \(dossier) at \(time)")
+            #expect(
+                try History.trace(of: dossier, viewer: .holder, asOf: time, journal: journal, index: index)
+                    == History.trace(of: dossier, viewer: .holder, asOf: time, journal: journal),
+                "trace of \(dossier) at \(time)")
+        }
+    }
+}
+
+/// The bytes of a file.
+func bytes(_ path: String) throws -> [UInt8] {
+    Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+}
+
+/// Replaces a file's bytes.
+func store(_ bytes: [UInt8], _ path: String) throws {
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+}
+
+@Suite("The dossier index: same answers as a scan, incremental, never trusted")
+struct DossierIndexTests {
+    @Test("indexed traces, states and events equal the scan's, for every dossier, viewer and time", arguments: [1, 2])
+    func indexedEqualsScan(seed: UInt64) async throws {
+        let history = try await IndexedHistory.make(seed: seed, dossiers: 30, steps: 300)
+        defer { try? FileManager.default.removeItem(atPath: history.directory) }
+        let journal = try await history.write("mixed.dmpj", 0..<history.records.count, seed: seed)
+        let built = try DossierIndex.build(journal: journal)
+        #expect(built.coverage.lastSequence == UInt64(history.records.count))
+        #expect(built.unsavedEvents == history.records.count)
+        try expectIndexedEqualsScan(built, history: history, journal: journal)
+        // Saved, reopened: the same answers, from the file.
+        let update = try DossierIndex.update(journal: journal)
+        #expect(update.action == .created)
+        #expect(update.index.savedDossiers == history.dossiers.count)
+        let reopened = try DossierIndex(journal: journal)
+        #expect(reopened.unsavedUnits == 0)
+        #expect(reopened.coverage == built.coverage)
+        try expectIndexedEqualsScan(reopened, history: history, journal: journal)
+        #expect(try DossierIndex.update(journal: journal).action == .unchanged)
+    }
+
+    @Test("the fast path reads the same dossier as the decoder, and gives way on non-canonical records")
+    func fastPath() async throws {
+        let history = try await IndexedHistory.make(seed: 3, dossiers: 8, steps: 80)
+        defer { try? FileManager.default.removeItem(atPath: history.directory) }
+        for record in history.records {
+            let event = try EventCodec.decode(record)
+            let fast = record.withUnsafeBytes { RecordDossier.fastKey($0) }
+            #expect(fast == DossierKey(event.dossier))
+            // The same record, its dossier id with an escaped first digit: the decoder reads it.
+            let text = String(decoding: record, as: UTF8.self)
+            let id = event.dossier.rawValue
+            let first = "\\u00" + String(id.utf8.first!, radix: 16)
+            let member = "\"dossier\":\"\(id)\""
+            let escaped = Array(
+                text.replacingOccurrences(of: member, with: "\"dossier\":\"\(first)\(id.dropFirst())\"").utf8)
+            #expect(escaped.withUnsafeBytes { RecordDossier.fastKey($0) } == nil)
+            #expect(try escaped.withUnsafeBytes { try RecordDossier.key(of: $0) } == DossierKey(event.dossier))
+        }
+        let impostor = Array(#"{"seq":1,"at":"x\",\"dossier\":\"00000000-0000-4000-8000-000000000000","#.utf8)
+        #expect(impostor.withUnsafeBytes { RecordDossier.fastKey($0) } == nil)
+    }
+
+    @Test("UUIDs are read eight digits at a time exactly as DossierID reads them, either case, and nothing else")
+    func uuidKeys() throws {
+        var rng = Seeded(state: 11)
+        let digits = Array("0123456789abcdef")
+        for round in 0..<300 {
+            var text = String((0..<32).map { _ in digits[Int.random(in: 0..<16, using: &rng)] })
+            let high = UInt64(text.prefix(16), radix: 16)!
+            let low = UInt64(text.suffix(16), radix: 16)!
+            for position in [8, 13, 18, 23] { text.insert("-", at: text.index(text.startIndex, offsetBy: position)) }
+            if round % 2 == 1 { text = text.uppercased() }
+            let key = try #require(Array(text.utf8).withUnsafeBytes { DossierKey.parse($0) })
+            #expect(key == DossierKey(high: high, low: low), "\(text)")
+            #expect(DossierKey(try #require(DossierID(rawValue: text))) == key)
+            // Any other byte anywhere: refused, as DossierID refuses it.
+            for position in stride(from: round % 5, to: 36, by: 5) {
+                for replacement: UInt8 in [0x2F, 0x3A, 0x40, 0x47, 0x60, 0x67, 0x2D, 0x30, 0x80, 0xC3, 0x00] {
+                    var bytes = Array(text.utf8)
+                    bytes[position] = replacement
+                    let parsed = bytes.withUnsafeBytes { DossierKey.parse($0) }
+                    let text = String(decoding: bytes, as: UTF8.self)
+                    let reference = DossierID(rawValue: text).flatMap { DossierKey($0) }
+                    #expect(parsed == reference, "\(bytes) at \(position)")
+                }
+            }
+        }
+    }
+
+    @Test("units appended after the saved index are scanned on opening, then saved incrementally")
+    func incremental() async throws {
+        let history = try await IndexedHistory.make(seed: 4, dossiers: 25, steps: 250)
+        defer { try? FileManager.default.removeItem(atPath: history.directory) }
+        let half = history.records.count / 2
+        let journal = try await history.write("growing.dmpj", 0..<half)
+        let first = try DossierIndex.update(journal: journal)
+        #expect(first.action == .created)
+        #expect(first.addedEvents == half)
+        let savedBytes = try bytes(first.index.path)
+        try await history.write("growing.dmpj", half..<history.records.count, seed: 9)
+        // Opened: the saved part plus the tail, scanned in memory.
+        let opened = try DossierIndex(journal: journal)
+        #expect(opened.unsavedEvents == history.records.count - half)
+        #expect(opened.coverage.lastSequence == UInt64(history.records.count))
+        #expect(try bytes(opened.path) == savedBytes, "opening does not write")
+        try expectIndexedEqualsScan(opened, history: history, journal: journal)
+        // Saved: extended, and the same bytes as an index built from scratch.
+        let update = try DossierIndex.update(journal: journal)
+        #expect(update.action == .extended)
+        #expect(update.addedEvents == history.records.count - half)
+        let extended = try bytes(update.index.path)
+        try expectIndexedEqualsScan(try DossierIndex(journal: journal), history: history, journal: journal)
+        #expect(try DossierIndex.update(journal: journal, rebuild: true).action == .rebuilt)
+        #expect(try bytes(update.index.path) == extended, "an extended index equals a rebuilt one")
+    }
+
+    @Test("every flipped byte of the index is detected: opening, a lookup or a full check fails, never a wrong answer")
+    func flippedBytes() async throws {
+        let history = try await IndexedHistory.make(seed: 5, dossiers: 12, steps: 100)
+        defer { try? FileManager.default.removeItem(atPath: history.directory) }
+        let journal = try await history.write("flips.dmpj", 0..<history.records.count)
+        let good = try DossierIndex.update(journal: journal).index
+        let original = try bytes(good.path)
+        var expected: [DossierID: [Int]] = [:]
+        for dossier in history.dossiers { expected[dossier] = try good.units(of: dossier) }
+        for position in 0..<original.count {
+            var damaged = original
+            damaged[position] ^= 1 << UInt8(position % 8)
+            try store(damaged, good.path)
+            var detected = false
+            do {
+                let index = try DossierIndex(journal: journal)
+                for dossier in history.dossiers {
+                    do {
+                        #expect(try index.units(of: dossier) == expected[dossier], "byte \(position)")
+                    } catch DossierIndexError.corrupt {
+                        detected = true
+                    }
+                }
+            } catch DossierIndexError.corrupt {
+                detected = true
+            } catch DossierIndexError.unsupportedVersion {
+                detected = true
+                #expect((8..<12).contains(position))
+            }
+            if !detected {
+                // Not met by any lookup: the full check of `update` finds it and rebuilds.
+                let update = try DossierIndex.update(journal: journal)
+                #expect(update.action == .rebuilt, "byte \(position)")
+                #expect(update.reason == DossierIndexError.corrupt)
+            }
+        }
+        // Rebuilt from the journal, the index is the same file again.
+        try store(original, good.path)
+        #expect(try DossierIndex.update(journal: journal, rebuild: true).action == .rebuilt)
+        #expect(try bytes(good.path) == original)
+    }
+
+    @Test("a cut, padded, empty or newer-version index is refused, and update rebuilds it")
+    func truncatedAndVersion() async throws {
+        let history = try await IndexedHistory.make(seed: 6, dossiers: 6, steps: 40)
+        defer { try? FileManager.default.removeItem(atPath: history.directory) }
+        let journal = try await history.write("cuts.dmpj", 0..<history.records.count)
+        let path = try DossierIndex.update(journal: journal).index.path
+        let original = try bytes(path)
+        for length in [0, 4, 11, 12, 100, IndexFormat.headerSize, original.count - 1] {
+            try store(Array(original.prefix(length)), path)
+            #expect(throws: DossierIndexError.corrupt) { try DossierIndex(journal: journal) }
+        }
+        try store(original + [0], path)
+        #expect(throws: DossierIndexError.corrupt) { try DossierIndex(journal: journal) }
+        var newer = original
+        newer[8] = 2  // version, checked before the header's digest
+        try store(newer, path)
+        #expect(throws: DossierIndexError.unsupportedVersion) { try DossierIndex(journal: journal) }
+        let update = try DossierIndex.update(journal: journal)
+        #expect(update.action == .rebuilt)
+        #expect(update.reason == DossierIndexError.unsupportedVersion)
+        #expect(try bytes(path) == original)
+        try FileManager.default.removeItem(atPath: path)
+        #expect(throws: DossierIndexError.notFound) { try DossierIndex(journal: journal) }
+    }
+
+    @Test("an index beside another journal, or a journal cut or rewritten, is detected as foreign or stale")
+    func foreignAndStale() async throws {
+        let history = try await IndexedHistory.make(seed: 8, dossiers: 10, steps: 80)
+        defer { try? FileManager.default.removeItem(atPath: history.directory) }
+        let count = history.records.count
+        let a = try await history.write("a.dmpj", 0..<count)
+        let b = try await history.write("b.dmpj", 0..<count)
+        // Another journal with the same records: its id differs.
+        _ = try DossierIndex.update(journal: a)
+        try FileManager.default.copyItem(
+            atPath: DossierIndex.path(forJournal: a), toPath: DossierIndex.path(forJournal: b))
+        #expect(throws: DossierIndexError.foreignJournal) { try DossierIndex(journal: b) }
+        let update = try DossierIndex.update(journal: b)
+        #expect(update.action == .rebuilt)
+        #expect(update.reason == DossierIndexError.foreignJournal)
+
+        // The same journal, cut back to an earlier unit: shorter than the index covers.
+        let full = try DossierIndex(journal: a)
+        let units = try history.dossiers.flatMap { try full.units(of: $0) }.sorted()
+        let cut = units[units.count / 2]
+        let journalBytes = try bytes(a)
+        try store(Array(journalBytes.prefix(cut)), a)
+        #expect(throws: DossierIndexError.stale) { try DossierIndex(journal: a) }
+
+        // The same header (fixed id and clock), other records: the chain value at the end differs.
+        var options = IndexedHistory.options()
+        options.journalID = Array(0..<16)
+        options.clock = .fixed(start)
+        options.signer = nil
+        let c = try await history.write("c.dmpj", 0..<(count / 2), options: options)
+        _ = try DossierIndex.update(journal: c)
+        try FileManager.default.removeItem(atPath: c)
+        try await history.write("c.dmpj", 1..<(count / 2 + 1), options: options)
+        #expect(throws: DossierIndexError.stale) { try DossierIndex(journal: c) }
+        // History.trace refuses an index of another journal.
+        #expect(throws: DossierIndexError.foreignJournal) {
+            try History.trace(of: history.dossiers[0], viewer: .holder, journal: c, index: full)
+        }
+    }
+
+    @Test("forged offsets (recomputed checks) make reads fail or miss, never return another dossier's events")
+    func forgedOffsets() async throws {
+        let history = try await IndexedHistory.make(seed: 10, dossiers: 10, steps: 120)
+        defer { try? FileManager.default.removeItem(atPath: history.directory) }
+        let journal = try await history.write("forged.dmpj", 0..<history.records.count)
+        let good = try DossierIndex.update(journal: journal).index
+        let victim = history.dossiers[0]
+        let victimUnits = try good.units(of: victim)
+        let otherUnits = Set(try history.dossiers.dropFirst().flatMap { try good.units(of: $0) }).subtracting(
+            victimUnits
+        ).sorted()
+        #expect(!otherUnits.isEmpty)
+        /// Writes an index where `victim` has the postings `offsets` and the others are untouched.
+        func forge(_ offsets: [Int]) throws {
+            let file = try IndexFile(path: good.path)
+            var table = PostingsTable()
+            var all: [(DossierKey, [Int])] = []
+            try file.forEachEntry { key, units in all.append((key, key == DossierKey(victim) ? offsets : units)) }
+            var byUnit: [Int: [DossierKey]] = [:]
+            for (key, units) in all { for unit in units { byUnit[unit, default: []].append(key) } }
+            for unit in byUnit.keys.sorted() {
+                let ordinal = table.beginUnit(at: unit)
+                for key in byUnit[unit]! { table.add(key, unit: ordinal) }
+            }
+            table.finish()
+            let (entries, postings) = try IndexWriter.encode(saved: nil, tail: table)
+            var header = file.header
+            header.dossiers = entries.count / IndexFormat.entrySize
+            header.postingsSize = postings.count
+            try IndexWriter.write([header.encode(), entries, postings], to: good.path)
+        }
+        func victimEvents() throws -> [Event] {
+            var events: [Event] = []
+            try DossierIndex(journal: journal).forEachEvent(of: victim) { event, _ in events.append(event) }
+            return events
+        }
+        var scanned: [Event] = []
+        try History.forEachEvent(journal: journal) { if $0.dossier == victim { scanned.append($0) } }
+
+        // Other dossiers' units only: nothing of theirs is returned.
+        try forge(Array(otherUnits.prefix(5)))
+        #expect(try victimEvents().isEmpty)
+        // The right units and others, repeated or not: exactly the victim's events, once each.
+        try forge(Array(Set(victimUnits + otherUnits.prefix(7))).sorted())
+        #expect(try victimEvents() == scanned)
+        // Offsets inside units, or just before the end: the read fails.
+        for offset in [victimUnits[0] + 1, victimUnits[0] + 40, otherUnits.last! + 3] {
+            try forge([offset])
+            #expect(throws: (any Error).self, "offset \(offset)") { try victimEvents() }
+        }
+        // Whatever read fails, History never answers with another dossier's events.
+        for offset in otherUnits.prefix(3) {
+            try forge([offset])
+            let trace = try History.trace(
+                of: victim, viewer: .holder, journal: journal, index: try DossierIndex(journal: journal))
+            #expect(trace.isEmpty)
+        }
+    }
+}
