@@ -80,7 +80,7 @@ struct DomainBench {
         }
         if options.sections.contains("memory") { try self.memory(fixtures) }
         if options.sections.contains("query"), let big = fixtures.last {
-            try self.query(big, options)
+            try Queries.run(big, options)
         }
         Report.table()
     }
@@ -147,8 +147,9 @@ struct DomainBench {
     static func baselines(_ fixture: DemoFixture, _ options: Options) throws {
         print("\n## Baselines (\(fixture.name))")
         let events = Double(fixture.events)
-        // Foundation's JSONDecoder on the same records (envelope typed, data as a JSON tree).
-        let foundation = try Measure.median(options.repeats) {
+        // Foundation's JSONDecoder on the same records, typed (once: it is an order of magnitude
+        // slower, so noise does not matter).
+        let foundation = try Measure.median(1) {
             try Measure.run {
                 let decoder = JSONDecoder()
                 var count = 0
@@ -221,16 +222,6 @@ struct DomainBench {
             }
             Report.add(what, cells.joined(separator: "; "), "", "")
         }
-    }
-
-    static func query(_ fixture: DemoFixture, _ options: Options) throws {
-        print("\n## Single-dossier queries (\(fixture.name))")
-        let dossier = try fixture.busyDossier()
-        let scan = try Measure.median(1) {
-            try Measure.run { _ = try History.trace(of: dossier, viewer: .holder, journal: fixture.journal) }
-        }
-        Report.add(
-            "one dossier's trace, full scan (\(fixture.name))", Report.millis(scan.wall), "", "")
     }
 
     /// Stops the run when a measured operation returned the wrong count.

@@ -191,6 +191,26 @@ enum Child {
         return bytes
     }
 
+    /// Runs a probe in a child process and returns the seconds it reports.
+    static func timed(_ probe: String, _ journal: String, _ extra: [String] = []) throws -> Double {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        process.arguments = ["--child", probe, journal] + extra
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+            let line = output.split(separator: "\n").last(where: { $0.hasPrefix("seconds ") }),
+            let seconds = Double(line.dropFirst(8))
+        else {
+            print("domain-bench: the \(probe) probe failed: \(output)")
+            exit(1)
+        }
+        return seconds
+    }
+
     /// The child side.
     static func run(_ arguments: [String]) async throws {
         guard arguments.count >= 2 else { DomainBench.usage() }
@@ -204,6 +224,14 @@ enum Child {
             let reader = try JournalReader(path: journal)
             let first = try EventCodec.decode(reader.next()!.bytes)
             _ = try History.trace(of: first.dossier, viewer: .holder, journal: journal)
+        case "query":
+            // Open the index and answer one trace, timed from inside (process start excluded).
+            guard arguments.count >= 3, let dossier = DossierID(rawValue: arguments[2]) else { DomainBench.usage() }
+            let start = nanos()
+            let index = try DossierIndex(journal: journal)
+            _ = try History.trace(of: dossier, viewer: .holder, journal: journal, index: index)
+            print("seconds \(Double(nanos() - start) / 1e9)")
+            return
         case "replay":
             let copy = journal + ".replay-probe"
             try? FileManager.default.removeItem(atPath: copy)

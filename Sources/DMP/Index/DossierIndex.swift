@@ -284,6 +284,7 @@ public struct DossierIndex: Sendable {
             throw DossierIndexError(
                 .foreignJournal, "the journal was replaced after its index was opened", path: self.path)
         }
+        Self.prefetch(self.journalPath, offsets: offsets)
         let peek = try JournalPeek(path: self.journalPath, chunk: 4096)
         var last: UInt64 = 0
         for offset in offsets {
@@ -387,4 +388,21 @@ private func fileSize(_ path: String) -> Int {
     var info = stat()
     guard stat(path, &info) == 0 else { return 0 }
     return Int(info.st_size)
+}
+
+extension DossierIndex {
+    /// Asks the kernel to start reading the units to come, all at once: on a cold cache the disk
+    /// then serves them in parallel instead of one seek after another. A hint only: nothing fails
+    /// if it is not taken.
+    static func prefetch(_ path: String, offsets: [Int]) {
+        #if os(Linux)
+            guard offsets.count > 1 else { return }
+            let fd = open(path, O_RDONLY)
+            guard fd >= 0 else { return }
+            defer { close(fd) }
+            for offset in offsets {
+                _ = posix_fadvise(fd, off_t(offset), 64 << 10, POSIX_FADV_WILLNEED)
+            }
+        #endif
+    }
 }

@@ -9,6 +9,11 @@ final class FileWindow {
     private var base = 0
     private var valid = 0
     private let chunk: Int
+    /// How much to read past what is asked: `chunk` while reading front to back; small after a
+    /// jump (``expectRandomAccess()``), doubling back to `chunk` as reads continue in order.
+    private var readAhead: Int
+    /// The smallest read-ahead, after a jump.
+    private static let minimumReadAhead = 64 << 10
     /// The file size the window reads up to; ``refreshSize()`` updates it.
     private(set) var fileSize: Int
 
@@ -17,6 +22,7 @@ final class FileWindow {
     init(path: String, system: SystemCalls = .live, chunk: Int = 4 << 20) throws(JournalError) {
         self.handle = try SystemFile.open(path, flags: O_RDONLY_FLAG, system: system)
         self.chunk = chunk
+        self.readAhead = chunk
         self.buffer = .allocate(byteCount: chunk, alignment: 16)
         self.fileSize = try self.handle.size()
     }
@@ -54,8 +60,18 @@ final class FileWindow {
         return try self.bytes(at: offset, count: count) ?? UnsafeRawBufferPointer(start: nil, count: 0)
     }
 
+    /// Says the next reads jump around the file (an index lookup): read little past what is asked
+    /// until reads go front to back again.
+    func expectRandomAccess() {
+        self.readAhead = min(self.chunk, Self.minimumReadAhead)
+    }
+
     private func load(offset: Int, count: Int) throws(JournalError) {
-        let want = min(max(count, self.chunk), self.fileSize - offset)
+        if offset >= self.base && offset <= self.base + self.valid && self.readAhead < self.chunk {
+            // Reading on in order: read further ahead each time.
+            self.readAhead = min(self.chunk, self.readAhead * 2)
+        }
+        let want = min(max(count, self.readAhead), self.fileSize - offset)
         if want > self.buffer.count {
             let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: want, alignment: 16)
             self.buffer.deallocate()

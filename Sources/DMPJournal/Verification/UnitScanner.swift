@@ -87,6 +87,7 @@ final class UnitScanner {
         self.position = offset
         self.contentCount = 0
         self.detached = true
+        self.window.expectRandomAccess()
     }
 
     /// Set by ``reposition(to:)``: the next unit's sequence and time are not checked against the
