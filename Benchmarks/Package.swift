@@ -60,6 +60,19 @@ let package = Package(
                 .plugin(name: "BenchmarkPlugin", package: "benchmark")
             ]
         ),
+        .executableTarget(
+            name: "DomainBenchmarks",
+            dependencies: [
+                "JournalBenchSupport",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "DMP", package: "dmp-journal"),
+                .product(name: "DMPJournal", package: "dmp-journal"),
+            ],
+            path: "Benchmarks/DomainBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark")
+            ]
+        ),
         // The domain's end-to-end figures: full replay with projections (1 M and 10 M events)
         // against Foundation's JSONDecoder and SQLite read-back, single-dossier queries through the
         // sidecar index, peak memory.

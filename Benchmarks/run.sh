@@ -12,7 +12,7 @@
 # Anything else is passed to journal-bench (e.g. `--only verify,read --events 200000`).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-thresholds=(--filter '.*-journal.*' --metric mallocCountTotal --path "$here/Thresholds" --no-progress)
+thresholds=(--filter '.*-(journal|domain).*' --metric mallocCountTotal --path "$here/Thresholds" --no-progress)
 
 domain() {
     # The fixtures are built by the `dmp` tool of the root package (release).
