@@ -53,6 +53,8 @@ public final class JournalWriter: Sendable {
     private let engine: CommitEngine
     private let queue: DispatchQueue
     private let state: Mutex<WriterState>
+    /// Signalled by a submission that brings the pending appends up to `WriterState.gatherTarget`.
+    private let gathered = DispatchSemaphore(value: 0)
 
     private struct Pending {
         var batch: RecordBatch
@@ -64,6 +66,9 @@ public final class JournalWriter: Sendable {
         var nextSequence: UInt64
         var pending: [Pending] = []
         var committing = false
+        /// While the commit loop gathers: the number of pending appends that ends the wait (0:
+        /// not gathering).
+        var gatherTarget = 0
         var failure: JournalError?
         var closed = false
         var acknowledgedSequence: UInt64
@@ -246,7 +251,7 @@ public final class JournalWriter: Sendable {
     public func submit(_ build: (_ firstSequence: UInt64) throws(JournalError) -> RecordBatch) throws(JournalError)
         -> CommitTicket
     {
-        let (ticket, schedule) = try self.state.withLock { (state) throws(JournalError) -> (CommitTicket, Bool) in
+        let (ticket, schedule, wake) = try self.state.withLock { (state) throws(JournalError) -> (CommitTicket, Bool, Bool) in
             if let failure = state.failure {
                 throw JournalError(
                     .writerFailed,
@@ -264,7 +269,15 @@ public final class JournalWriter: Sendable {
             state.pending.append(Pending(batch: batch, first: first, ticket: ticket))
             let schedule = !state.committing
             state.committing = true
-            return (ticket, schedule)
+            var wake = false
+            if state.gatherTarget > 0 && state.pending.count >= state.gatherTarget {
+                state.gatherTarget = 0
+                wake = true
+            }
+            return (ticket, schedule, wake)
+        }
+        if wake {
+            self.gathered.signal()
         }
         if schedule {
             self.queue.async { self.commitLoop() }
@@ -328,15 +341,27 @@ public final class JournalWriter: Sendable {
     /// After a commit of `size` appends, waits briefly (at most 100 µs, only while the syncs are
     /// on) for the appenders just acknowledged to submit again, so that they share the next
     /// `fdatasync` instead of splitting into two alternating half-size groups.
+    ///
+    /// Sleeps on a semaphore that the submission reaching the target signals, rather than
+    /// spinning: on two cores a spinning commit thread takes the time the appenders need to
+    /// submit.
     private func gather(expecting size: Int) {
         guard size > 1, self.options.durability == .syncEveryCommit else { return }
         let target = size - size / 8
-        let start = JournalClock.monotonicNanoseconds()
-        var spins = 0
-        while self.state.withLock({ $0.pending.count }) < target {
-            if JournalClock.monotonicNanoseconds() - start > 100_000 { return }
-            spins += 1
-            if spins % 16 == 0 { usleep(5) } else { sched_yield() }
+        let waiting = self.state.withLock { state -> Bool in
+            guard state.pending.count < target else { return false }
+            state.gatherTarget = target
+            return true
+        }
+        guard waiting else { return }
+        if self.gathered.wait(timeout: .now() + .microseconds(100)) == .timedOut {
+            // A submission may have reached the target (and signalled) just after the timeout:
+            // consume that signal, so that the next gather does not end at once.
+            let signalled = self.state.withLock { state -> Bool in
+                defer { state.gatherTarget = 0 }
+                return state.gatherTarget == 0
+            }
+            if signalled { self.gathered.wait() }
         }
     }
 
