@@ -162,7 +162,7 @@ enum Report {
     }
 
     static func megabytes(_ bytes: Int) -> String {
-        String(format: "%.0f MB", Double(bytes) / 1e6)
+        String(format: bytes < 10_000_000 ? "%.2f MB" : "%.0f MB", Double(bytes) / 1e6)
     }
 
     static func times(_ ratio: Double) -> String {
@@ -174,25 +174,16 @@ enum Report {
 enum Child {
     /// Runs a probe in a child process and returns its peak RSS in bytes.
     static func peak(_ probe: String, _ journal: String, _ extra: [String] = []) throws -> Int {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = ["--child", probe, journal] + extra
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let line = output.split(separator: "\n").last(where: { $0.hasPrefix("peak ") }),
-            let bytes = Int(line.dropFirst(5))
-        else {
-            print("domain-bench: the \(probe) probe failed: \(output)")
-            exit(1)
-        }
-        return bytes
+        try Int(self.report(probe, journal, extra, prefix: "peak "))!
     }
 
     /// Runs a probe in a child process and returns the seconds it reports.
     static func timed(_ probe: String, _ journal: String, _ extra: [String] = []) throws -> Double {
+        try Double(self.report(probe, journal, extra, prefix: "seconds "))!
+    }
+
+    /// Runs a probe and returns the value of its last output line starting with `prefix`.
+    private static func report(_ probe: String, _ journal: String, _ extra: [String], prefix: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
         process.arguments = ["--child", probe, journal] + extra
@@ -201,14 +192,13 @@ enum Child {
         try process.run()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        guard process.terminationStatus == 0,
-            let line = output.split(separator: "\n").last(where: { $0.hasPrefix("seconds ") }),
-            let seconds = Double(line.dropFirst(8))
+        guard process.terminationStatus == 0, let line = output.split(separator: "\n").last(where: { $0.hasPrefix(prefix) }),
+            Double(line.dropFirst(prefix.count)) != nil
         else {
             print("domain-bench: the \(probe) probe failed: \(output)")
             exit(1)
         }
-        return seconds
+        return String(line.dropFirst(prefix.count))
     }
 
     /// The child side.
