@@ -224,6 +224,23 @@ struct DossierIndexTests {
         #expect(try bytes(update.index.path) == extended, "an extended index equals a rebuilt one")
     }
 
+    @Test("a save removes the temporary files of saves interrupted by a crash, never those of a live process")
+    func abandonedTemporaries() async throws {
+        let history = try await IndexedHistory.make(seed: 6, dossiers: 5, steps: 20)
+        defer { try? FileManager.default.removeItem(atPath: history.directory) }
+        let journal = try await history.write("temporaries.dmpj", 0..<history.records.count)
+        let index = DossierIndex.path(forJournal: journal)
+        // A process id that cannot exist (above any pid_max), and this process's own.
+        let abandoned = index + ".tmp-2147483646-12345"
+        let live = index + ".tmp-\(getpid())-67890"
+        #expect(FileManager.default.createFile(atPath: abandoned, contents: Data("half-written".utf8)))
+        #expect(FileManager.default.createFile(atPath: live, contents: Data("in progress".utf8)))
+        #expect(try DossierIndex.update(journal: journal).action == .created)
+        #expect(!FileManager.default.fileExists(atPath: abandoned))
+        #expect(FileManager.default.fileExists(atPath: live))
+        try FileManager.default.removeItem(atPath: live)
+    }
+
     @Test("every flipped byte of the index is detected: opening, a lookup or a full check fails, never a wrong answer")
     func flippedBytes() async throws {
         let history = try await IndexedHistory.make(seed: 5, dossiers: 12, steps: 100)
