@@ -24,8 +24,9 @@ public struct BodyStore: Sendable {
         if mkdir(self.directory, 0o755) != 0 && errno != EEXIST {
             throw DomainError(.storageFailed, "cannot create \(self.directory): errno \(errno)")
         }
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        // Unique per call: two tasks storing the same body at once must not share a file.
+        let temporary = path + ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw DomainError(.storageFailed, "cannot create \(temporary): errno \(errno)") }
         var written = 0
         while written < bytes.count {

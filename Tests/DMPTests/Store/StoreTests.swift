@@ -268,6 +268,27 @@ struct StoreTests {
         #expect(throws: DomainError.code(.storageFailed)) { _ = try bodies.get(digest) }
         #expect(throws: DomainError.notFound) { _ = try bodies.get(String(repeating: "0", count: 64)) }
     }
+
+    @Test("the same body stored from many threads at once: every call succeeds, one file, no temporary left")
+    func concurrentBodies() throws {
+        let (directory, path) = temporaryJournal()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let bodies = BodyStore(journalPath: path)
+        let contents = [[UInt8](repeating: 7, count: 1 << 20)]
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 32) { index in
+            let content = contents[index % contents.count]
+            do {
+                let digest = try bodies.put(content)
+                if try bodies.get(digest) != content { failures.withLock { $0.append("\(index): wrong bytes") } }
+            } catch {
+                failures.withLock { $0.append("\(index): \(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 } == [])
+        let files = try FileManager.default.contentsOfDirectory(atPath: bodies.directory)
+        #expect(files.count == contents.count, "\(files)")
+    }
 }
 
 /// A settable clock for tests.
