@@ -62,7 +62,7 @@ enum IndexWriter {
     static func write(_ parts: [[UInt8]], to path: String) throws {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[..<$0]) } ?? "."
-        Self.removeAbandonedTemporaries(of: path, in: directory)
+        Temporaries.removeAbandoned(in: directory, named: (path.split(separator: "/").last.map(String.init) ?? path) + ".tmp-")
         let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         func failure(_ what: String) -> DossierIndexError {
             DossierIndexError(.io, "cannot \(what): \(String(cString: strerror(errno)))", path: path)
@@ -94,29 +94,6 @@ enum IndexWriter {
         if directoryDescriptor >= 0 {
             _ = fsync(directoryDescriptor)
             close(directoryDescriptor)
-        }
-    }
-}
-
-extension IndexWriter {
-    /// Removes the temporary files a save interrupted by a crash left beside the index
-    /// (`<index>.tmp-<pid>-<n>` whose process no longer runs). Those of a live process, another
-    /// save in progress, are left alone.
-    static func removeAbandonedTemporaries(of path: String, in directory: String) {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        let prefix = name + ".tmp-"
-        guard let stream = opendir(directory) else { return }
-        defer { closedir(stream) }
-        while let entry = readdir(stream) {
-            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            guard entryName.hasPrefix(prefix),
-                let pid = Int32(entryName.dropFirst(prefix.count).prefix { $0 != "-" })
-            else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH {
-                unlink(directory + "/" + entryName)
-            }
         }
     }
 }

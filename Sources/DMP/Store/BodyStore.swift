@@ -57,6 +57,12 @@ public struct BodyStore: Sendable {
         return digest
     }
 
+    /// Removes the temporary files of bodies whose writing a crash interrupted (the store does
+    /// this when it opens).
+    func removeAbandonedTemporaries() {
+        Temporaries.removeAbandoned(in: self.directory, named: nil)
+    }
+
     /// Reads a body and checks it against its SHA-256.
     /// - Throws: ``DomainError/Code/notFound`` if absent; ``DomainError/Code/storageFailed`` if
     ///   the bytes do not match the hash (the body was altered or damaged).

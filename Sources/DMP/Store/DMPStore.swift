@@ -69,6 +69,7 @@ public actor DMPStore {
         self.writer = writer
         self.path = writer.path
         self.bodies = BodyStore(journalPath: writer.path)
+        self.bodies.removeAbandonedTemporaries()
         self.configuration = configuration
         self.live = live
     }

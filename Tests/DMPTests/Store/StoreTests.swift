@@ -289,6 +289,23 @@ struct StoreTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: bodies.directory)
         #expect(files.count == contents.count, "\(files)")
     }
+
+    @Test("opening a store removes body temporary files a crash left, never those of a live process")
+    func abandonedBodyTemporaries() async throws {
+        let (directory, path) = temporaryJournal()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let bodies = BodyStore(journalPath: path)
+        let digest = try bodies.put(Array("a body".utf8))
+        let abandoned = bodies.directory + "/" + String(repeating: "b", count: 64) + ".tmp-2147483646-1"
+        let live = bodies.directory + "/" + String(repeating: "c", count: 64) + ".tmp-\(getpid())-2"
+        #expect(FileManager.default.createFile(atPath: abandoned, contents: Data("half".utf8)))
+        #expect(FileManager.default.createFile(atPath: live, contents: Data("writing".utf8)))
+        let store = try await DMPStore.open(at: path, configuration: storeConfiguration())
+        try await store.close()
+        #expect(!FileManager.default.fileExists(atPath: abandoned))
+        #expect(FileManager.default.fileExists(atPath: live))
+        #expect(try bodies.get(digest) == Array("a body".utf8))
+    }
 }
 
 /// A settable clock for tests.
