@@ -55,22 +55,6 @@ struct JournalBench {
         return options
     }
 
-    /// One line of the results table.
-    struct Row {
-        var what: String
-        var result: String
-        var baseline: String
-        var ratio: String
-    }
-
-    nonisolated(unsafe) static var rows: [Row] = []
-
-    static func add(_ what: String, _ result: String, _ baseline: String = "", _ ratio: String = "") {
-        rows.append(Row(what: what, result: result, baseline: baseline, ratio: ratio))
-        print("  \(what): \(result)\(baseline.isEmpty ? "" : " | vs \(baseline)")\(ratio.isEmpty ? "" : " → \(ratio)")")
-        fflush(nil)
-    }
-
     static func main() async throws {
         let options = parse()
         print("journal-bench: \(options.events) events, \(options.seconds) s per append run, data in \(BenchFiles.directory)")
@@ -91,8 +75,7 @@ struct JournalBench {
         if let fixture, options.sections.contains("read") { try self.read(options, fixture) }
         if let fixture, options.sections.contains("size") { try self.size(fixture) }
 
-        print("\n| what | result | baseline (same run) | ratio |\n|---|---|---|---|")
-        for row in rows { print("| \(row.what) | \(row.result) | \(row.baseline) | \(row.ratio) |") }
+        Report.table()
     }
 
     // MARK: Sections
@@ -104,7 +87,7 @@ struct JournalBench {
             let journal = try await Appenders.journal(appenders: n, seconds: options.seconds, pool: pool)
             if options.journalOnly {
                 print(
-                    "  journal, \(n) appenders: \(rate(journal.eventsPerSecond)), p50 \(micros(journal.p50)), "
+                    "  journal, \(n) appenders: \(Report.rate(journal.eventsPerSecond)), p50 \(micros(journal.p50)), "
                         + String(
                             format: "%.1f events/commit, %.2f cores busy, %.2f µs CPU/event",
                             Double(journal.events) / Double(max(1, journal.commits ?? 1)), journal.coresBusy,
@@ -120,22 +103,22 @@ struct JournalBench {
             let limit = Double(n) * 1e9 / Double(percentile(probe, 50))
             let perCommit = Double(journal.events) / Double(max(1, journal.commits ?? 1))
             let label = "durable append, \(n) appender\(n == 1 ? "" : "s")"
-            add(
+            Report.add(
                 label,
-                "\(rate(journal.eventsPerSecond)), p50 \(micros(journal.p50)), p99 \(micros(journal.p99)); "
+                "\(Report.rate(journal.eventsPerSecond)), p50 \(micros(journal.p50)), p99 \(micros(journal.p99)); "
                     + String(format: "%.1f events/fdatasync, %.2f cores busy", perCommit, journal.coresBusy),
-                "SQLite via GRDB, WAL, synchronous=FULL: \(rate(full.eventsPerSecond)), p50 \(micros(full.p50)), "
+                "SQLite via GRDB, WAL, synchronous=FULL: \(Report.rate(full.eventsPerSecond)), p50 \(micros(full.p50)), "
                     + "p99 \(micros(full.p99))",
-                times(journal.eventsPerSecond / full.eventsPerSecond))
-            add(
-                "\(label) (vs NORMAL)", rate(journal.eventsPerSecond),
-                "SQLite via GRDB, WAL, synchronous=NORMAL (not durable per commit): \(rate(normal.eventsPerSecond)), "
+                Report.times(journal.eventsPerSecond / full.eventsPerSecond))
+            Report.add(
+                "\(label) (vs NORMAL)", Report.rate(journal.eventsPerSecond),
+                "SQLite via GRDB, WAL, synchronous=NORMAL (not durable per commit): \(Report.rate(normal.eventsPerSecond)), "
                     + "p50 \(micros(normal.p50)), p99 \(micros(normal.p99))",
-                times(journal.eventsPerSecond / normal.eventsPerSecond))
-            add(
-                "\(label) (vs the disk)", rate(journal.eventsPerSecond),
+                Report.times(journal.eventsPerSecond / normal.eventsPerSecond))
+            Report.add(
+                "\(label) (vs the disk)", Report.rate(journal.eventsPerSecond),
                 "disk limit: write \(n)×\(eventSize) B + fdatasync, p50 \(micros(percentile(probe, 50))), "
-                    + "p99 \(micros(percentile(probe, 99))) → \(rate(limit))",
+                    + "p99 \(micros(percentile(probe, 99))) → \(Report.rate(limit))",
                 String(format: "%.0f%% of the limit", journal.eventsPerSecond / limit * 100))
         }
     }
@@ -152,12 +135,12 @@ struct JournalBench {
             raw.append(try Appenders.sqliteBulk(total: total, batchSize: 1024, pool: pool, synchronous: "OFF", raw: true))
         }
         let j = median(journal)
-        add(
-            "bulk append, no sync, 1,024/batch (\(total) events)", rate(j),
-            "SQLite via GRDB, 1,024/transaction, synchronous=OFF: \(rate(median(grdb)))", times(j / median(grdb)))
-        add(
-            "bulk append (vs raw C SQLite)", rate(j),
-            "SQLite C API, 1,024/transaction, synchronous=OFF: \(rate(median(raw)))", times(j / median(raw)))
+        Report.add(
+            "bulk append, no sync, 1,024/batch (\(total) events)", Report.rate(j),
+            "SQLite via GRDB, 1,024/transaction, synchronous=OFF: \(Report.rate(median(grdb)))", Report.times(j / median(grdb)))
+        Report.add(
+            "bulk append (vs raw C SQLite)", Report.rate(j),
+            "SQLite C API, 1,024/transaction, synchronous=OFF: \(Report.rate(median(raw)))", Report.times(j / median(raw)))
     }
 
     static func verify(_ options: Options, _ fixture: Fixture) throws {
@@ -172,18 +155,18 @@ struct JournalBench {
         let lz4Only = median((0..<options.repeats).map { _ in timed { _ = limit.run(hash: false) } })
         let arena = RecordArena(fixture.generator, count: fixture.count)
         let perRecord = median((0..<options.repeats).map { _ in timed { _ = PerRecordChain.run(arena) } })
-        add(
-            "verify only (chain, frames, seals, counts, signatures)", rate(count / verify),
-            "physical limit: LZ4 decompress + chained SHA-256 of the same units, in memory: \(rate(count / physical))",
+        Report.add(
+            "verify only (chain, frames, seals, counts, signatures)", Report.rate(count / verify),
+            "physical limit: LZ4 decompress + chained SHA-256 of the same units, in memory: \(Report.rate(count / physical))",
             String(format: "%.0f%% of the limit", physical / verify * 100))
-        add(
-            "verify only (vs the naive design)", rate(count / verify),
-            "per-record SHA-256 chain over the same records: \(rate(count / perRecord))",
-            times(perRecord / verify))
-        add(
-            "  of which: chained SHA-256 of the units alone", rate(count / hashOnly), "", "")
-        add(
-            "  of which: LZ4 decompression alone", rate(count / lz4Only), "", "")
+        Report.add(
+            "verify only (vs the naive design)", Report.rate(count / verify),
+            "per-record SHA-256 chain over the same records: \(Report.rate(count / perRecord))",
+            Report.times(perRecord / verify))
+        Report.add(
+            "  of which: chained SHA-256 of the units alone", Report.rate(count / hashOnly), "", "")
+        Report.add(
+            "  of which: LZ4 decompression alone", Report.rate(count / lz4Only), "", "")
     }
 
     static func read(_ options: Options, _ fixture: Fixture) throws {
@@ -199,12 +182,12 @@ struct JournalBench {
         let grdb = median(try (0..<options.repeats).map { _ in
             try timed { try check(database.read { try SQLiteBaseline.readAllGRDB($0) }.rows == fixture.count) }
         })
-        add(
-            "read all (JournalReader.nextBatch: seal check, decompress, split)", rate(count / journal),
-            "SQLite C API, SELECT body ORDER BY seq: \(rate(count / raw))", times(raw / journal))
-        add(
-            "read all (vs GRDB)", rate(count / journal),
-            "GRDB row cursor, no copy: \(rate(count / grdb))", times(grdb / journal))
+        Report.add(
+            "read all (JournalReader.nextBatch: seal check, decompress, split)", Report.rate(count / journal),
+            "SQLite C API, SELECT body ORDER BY seq: \(Report.rate(count / raw))", Report.times(raw / journal))
+        Report.add(
+            "read all (vs GRDB)", Report.rate(count / journal),
+            "GRDB row cursor, no copy: \(Report.rate(count / grdb))", Report.times(grdb / journal))
     }
 
     static func size(_ fixture: Fixture) throws {
@@ -213,7 +196,7 @@ struct JournalBench {
         let journal = Double(BenchFiles.size(fixture.journalPath)) / Double(fixture.count)
         let sqlite = Double(BenchFiles.size(fixture.sqlitePath)) / Double(fixture.count)
         let json = Double(report.contentBytes - fixture.count) / Double(fixture.count)
-        add(
+        Report.add(
             "size on disk", String(format: "%.1f bytes/event (JSON %.1f; LZ4 %.2f×)", journal, json,
                 Double(report.contentBytes) / Double(report.dataFrameBytes)),
             String(format: "SQLite table, checkpointed: %.1f bytes/event", sqlite),
@@ -238,18 +221,8 @@ struct JournalBench {
         return sorted[sorted.count / 2]
     }
 
-    static func rate(_ perSecond: Double) -> String {
-        if perSecond >= 1e6 { return String(format: "%.2f M events/s", perSecond / 1e6) }
-        if perSecond >= 1e3 { return String(format: "%.1f k events/s", perSecond / 1e3) }
-        return String(format: "%.0f events/s", perSecond)
-    }
-
     static func micros(_ nanoseconds: UInt64) -> String {
         nanoseconds >= 10_000_000
             ? String(format: "%.1f ms", Double(nanoseconds) / 1e6) : String(format: "%.0f µs", Double(nanoseconds) / 1e3)
-    }
-
-    static func times(_ ratio: Double) -> String {
-        String(format: ratio >= 10 ? "**%.0f×**" : "**%.2f×**", ratio)
     }
 }

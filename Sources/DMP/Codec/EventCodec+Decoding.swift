@@ -70,8 +70,7 @@ extension EventCodec {
             try data.expectEnd()
         }
         let dossierText = try reader.required(dossier, FieldPath("", "dossier"), objectAt: start)
-        var utf8 = dossierText
-        guard let dossierID = utf8.withUTF8({ DossierID.parse(UnsafeRawBufferPointer($0)) }) else {
+        guard let dossierID = DossierID.parse(dossierText) else {
             throw reader.error(
                 FieldPath("", "dossier"),
                 "expected a lowercase UUID such as 6f1c2a9e-3b4d-5e6f-8a7b-9c0d1e2f3a4b, found \(FieldReader.quoted(dossierText))",

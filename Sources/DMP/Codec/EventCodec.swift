@@ -73,6 +73,18 @@ public enum EventCodec {
         try Self.decode(bytes, strings: nil)
     }
 
+    /// Decodes the record a journal holds at `sequence`: its `seq` must say so.
+    static func decode(
+        _ bytes: UnsafeRawBufferPointer, at sequence: UInt64, strings: StringInterner? = nil
+    ) throws(EventDecodingError) -> Event {
+        let event = try Self.decode(bytes, strings: strings)
+        guard event.sequence == sequence else {
+            throw EventDecodingError(
+                offset: 0, message: "record \(sequence) says its sequence number is \(event.sequence)")
+        }
+        return event
+    }
+
     /// Decodes one record, sharing repeated strings through `strings` (one interner per
     /// thread).
     static func decode(_ bytes: UnsafeRawBufferPointer, strings: StringInterner?) throws(EventDecodingError) -> Event {

@@ -256,7 +256,7 @@ public struct DossierIndex: Sendable {
     /// A lookup reads about a dozen table entries and one postings block of the file.
     /// - Throws: ``DossierIndexError/Code/corrupt`` when an entry or block read fails its check.
     public func units(of dossier: DossierID) throws -> [Int] {
-        guard let key = DossierKey(dossier) else { return [] }
+        let key = DossierKey(dossier)
         let saved = try self.saved?.lookup(key) ?? []
         return saved + self.tail.offsets(of: key)
     }
@@ -276,7 +276,7 @@ public struct DossierIndex: Sendable {
     public func forEachEvent(
         of dossier: DossierID, _ body: (_ event: Event, _ record: UnsafeRawBufferPointer) throws -> Void
     ) throws {
-        guard let key = DossierKey(dossier) else { return }
+        let key = DossierKey(dossier)
         let offsets = try self.units(of: dossier)
         guard !offsets.isEmpty else { return }
         let reader = try JournalReader(path: self.journalPath)
@@ -302,11 +302,7 @@ public struct DossierIndex: Sendable {
                 guard sequence > last else { return }
                 last = sequence
                 if let fast = RecordDossier.fastKey(record), fast != key { return }
-                let event = try EventCodec.decode(record)
-                guard event.sequence == sequence else {
-                    throw EventDecodingError(
-                        offset: 0, message: "record \(sequence) says its sequence number is \(event.sequence)")
-                }
+                let event = try EventCodec.decode(record, at: sequence)
                 guard event.dossier == dossier else { return }
                 try body(event, record)
             }

@@ -5,12 +5,9 @@ struct DossierKey: Hashable, Comparable, Sendable {
     var high: UInt64
     var low: UInt64
 
-    /// The key of `dossier`, or `nil` if its id is not a UUID (such an id cannot be in an index:
-    /// building one refuses records whose id is not a UUID).
-    init?(_ dossier: DossierID) {
-        var text = dossier.rawValue
-        guard let key = text.withUTF8({ Self.parse(UnsafeRawBufferPointer($0)) }) else { return nil }
-        self = key
+    /// The key of `dossier`: the same 128 bits.
+    init(_ dossier: DossierID) {
+        self.init(high: dossier.high, low: dossier.low)
     }
 
     init(high: UInt64, low: UInt64) {
@@ -107,16 +104,10 @@ enum Hex {
 /// every record the decoder accepts.
 enum RecordDossier {
     /// The record's dossier key, by the fast path or, failing it, the full decoder.
-    /// - Throws: ``EventDecodingError`` for a record that is not a valid event, or whose dossier
-    ///   id is not a UUID.
+    /// - Throws: ``EventDecodingError`` for a record that is not a valid event.
     static func key(of record: UnsafeRawBufferPointer) throws(EventDecodingError) -> DossierKey {
         if let key = self.fastKey(record) { return key }
-        let event = try EventCodec.decode(record)
-        guard let key = DossierKey(event.dossier) else {
-            throw EventDecodingError(
-                offset: 0, message: "dossier: \"\(event.dossier.rawValue)\" is not a UUID, so it cannot be indexed")
-        }
-        return key
+        return DossierKey(try EventCodec.decode(record).dossier)
     }
 
     /// The key by the fast path, or `nil` if the record is not in the canonical shape.

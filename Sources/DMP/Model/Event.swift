@@ -16,9 +16,14 @@ public struct DossierID: Hashable, Sendable, Comparable, CustomStringConvertible
 
     /// Parses a UUID string (`8-4-4-4-12` hex digits, either case); `nil` for anything else.
     public init?(rawValue: String) {
-        var text = rawValue.lowercased()
-        guard let id = text.withUTF8({ Self.parse(UnsafeRawBufferPointer($0)) }) else { return nil }
+        guard let id = Self.parse(rawValue.lowercased()) else { return nil }
         self = id
+    }
+
+    /// Parses a UUID string as records hold it (lowercase only).
+    static func parse(_ text: String) -> DossierID? {
+        var text = text
+        return text.withUTF8 { Self.parse(UnsafeRawBufferPointer($0)) }
     }
 
     /// Parses the 36 bytes of a UUID as records hold it (`8-4-4-4-12` lowercase hex digits).

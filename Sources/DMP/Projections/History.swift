@@ -8,12 +8,7 @@ public enum History {
     public static func forEachEvent(journal path: String, _ body: (Event) throws -> Void) throws {
         let reader = try JournalReader(path: path)
         while try reader.nextBatch({ sequence, _, record in
-            let event = try EventCodec.decode(record)
-            guard event.sequence == sequence else {
-                throw EventDecodingError(
-                    offset: 0, message: "record \(sequence) says its sequence number is \(event.sequence)")
-            }
-            try body(event)
+            try body(try EventCodec.decode(record, at: sequence))
         }) {}
     }
 

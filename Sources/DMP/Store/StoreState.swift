@@ -28,11 +28,10 @@ struct StoreState {
     /// Keys in the order they were first seen, with their time, to forget them after the window.
     var keyOrder: [(at: Int64, key: String)] = []
     var keyOrderStart = 0
-    /// While replaying, the commands of the window so far, oldest first (from `recentStart`):
-    /// hashing every key of the journal into `outcomes`, to forget most of them a month later,
-    /// would cost more than the rest of the fold. ``finishReplay()`` indexes those left.
-    private var recent: [(key: String, outcome: Outcome)] = []
-    private var recentStart = 0
+    /// While replaying, the outcomes of the keys of `keyOrder`, in the same order: hashing every
+    /// key of the journal into `outcomes`, to forget most of them a month later, would cost more
+    /// than the rest of the fold. ``finishReplay()`` indexes those still in the window.
+    private var recent: [Outcome] = []
     /// Whether the journal is being replayed (see `recent`).
     private(set) var replaying = true
     /// The time of the last event.
@@ -77,36 +76,20 @@ struct StoreState {
             self.lastKeyAt = event.at
             let outcome = Outcome(fingerprint: "", actorID: event.actor.id, firstSequence: event.sequence, refusal: nil)
             if self.replaying {
-                self.recent.append((event.command, outcome))
-                self.keyOrder.append((event.at, event.command))
-                self.forgetOldReplayedKeys(now: event.at)
+                self.recent.append(outcome)
             } else {
                 self.outcomes[event.command] = outcome
-                self.keyOrder.append((event.at, event.command))
-                self.forgetOldKeys(now: event.at)
             }
+            self.keyOrder.append((event.at, event.command))
+            self.forgetOldKeys(now: event.at)
         }
         if case .consultationRefused(_, _, _, let refusal, _) = event.payload {
             let error = DomainError(DomainError.Code(rawValue: refusal), "refused: \(refusal)")
             if self.replaying {
-                self.recent[self.recent.count - 1].outcome.refusal = error
+                self.recent[self.recent.count - 1].refusal = error
             } else {
                 self.outcomes[event.command]?.refusal = error
             }
-        }
-    }
-
-    /// While replaying: drops the commands older than the window (`keyOrder` and `recent` stay
-    /// aligned).
-    private mutating func forgetOldReplayedKeys(now: Int64) {
-        guard let window = self.window else { return }
-        while self.keyOrderStart < self.keyOrder.count, self.keyOrder[self.keyOrderStart].at < now - window {
-            self.keyOrderStart += 1
-        }
-        if self.keyOrderStart > 4096 && self.keyOrderStart * 2 > self.keyOrder.count {
-            self.keyOrder.removeFirst(self.keyOrderStart)
-            self.recent.removeFirst(self.keyOrderStart)
-            self.keyOrderStart = 0
         }
     }
 
@@ -114,23 +97,29 @@ struct StoreState {
     mutating func finishReplay() {
         guard self.replaying else { return }
         self.replaying = false
-        for index in self.keyOrderStart..<self.recent.count {
+        for index in self.keyOrderStart..<self.keyOrder.count {
             // A key seen twice in the window (impossible in a journal this store wrote) keeps its
             // latest outcome.
-            self.outcomes[self.recent[index].key] = self.recent[index].outcome
+            self.outcomes[self.keyOrder[index].key] = self.recent[index]
         }
         self.recent = []
     }
 
-    /// Forgets the keys first seen more than the window before `now`.
+    /// Forgets the keys first seen more than the window before `now` (while replaying, they are
+    /// not in `outcomes` yet: only the window's start moves).
     mutating func forgetOldKeys(now: Int64) {
         guard let window = self.window else { return }
         while self.keyOrderStart < self.keyOrder.count, self.keyOrder[self.keyOrderStart].at < now - window {
-            self.outcomes[self.keyOrder[self.keyOrderStart].key] = nil
+            if !self.replaying {
+                self.outcomes[self.keyOrder[self.keyOrderStart].key] = nil
+            }
             self.keyOrderStart += 1
         }
         if self.keyOrderStart > 4096 && self.keyOrderStart * 2 > self.keyOrder.count {
             self.keyOrder.removeFirst(self.keyOrderStart)
+            if self.replaying {
+                self.recent.removeFirst(self.keyOrderStart)
+            }
             self.keyOrderStart = 0
         }
     }
