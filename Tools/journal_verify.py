@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent verifier for DMP journal files (format version 1).
+"""Independent verifier for DMP journal files (format versions 1 and 2).
 
 Written from Schemas/journal-format.md alone (no other source).  Standard library
 only, plus the `cryptography` package for Ed25519 signature checks (imported only
@@ -21,6 +21,12 @@ time_reversed, attestation_mismatch, bad_signature.  failure.tail is the
 section 5.1 classification; failure.unitStart is the normative location (the
 start p of the unit in which the failure lies).
 
+Version 2 journals carry an LZ4 dictionary in their header (section 2.1);
+their data frames have FLG 0x69 and a dictionary id, and every block decodes
+with the dictionary as its prefix (section 3.1).  The report then also gives
+"dictionaryLength" and "dictionaryId" (the u32 of section 3.1); both are null
+for version 1 and when the header fails.
+
 A command-line problem is not a verification failure: the object then has
 "failure": null and "error": {"name": "usage" | "file_not_found" |
 "cannot_open", "message": ...}, exit status 2.
@@ -34,6 +40,10 @@ Choices made where the specification leaves room:
     A file that ends inside a frame names the start of that frame.
   * Section 5.1 (b): a seal's unitStart field is a candidate u when
     p <= unitStart <= offset(F), the bound the specification gives.
+  * Version 2 header: when 70 + appLength > size, dictLength would lie past
+    the start of the genesis; that is reported (malformed_header) before
+    dictLength is read.  No dictLength could satisfy 70 + appLength +
+    dictLength == size then, so the outcome is the one step 1 gives.
 """
 
 import argparse
@@ -67,16 +77,24 @@ SEAL_PREFIX = SKIPPABLE_MAGIC_BYTES + struct.pack("<I", SEAL_SIZE) + TAG_SEAL
 CKPT_PREFIX = SKIPPABLE_MAGIC_BYTES + struct.pack("<I", CKPT_SIZE) + TAG_CHECKPOINT
 LINK_LEN = {SEAL_PREFIX: SEAL_LEN, CKPT_PREFIX: CKPT_LEN}
 
-HEADER_MIN_SIZE = 66      # payload bytes, appLength 0
-HEADER_MAX_SIZE = 322     # appLength 256
+# Header payload size bounds by format version (section 2.1):
+# version 1: 66 + appLength; version 2: 70 + appLength + dictLength.
+HEADER_SIZE_BOUNDS = {1: (66, 322), 2: (71, 65862)}
 HEADER_FIXED = 42         # frame bytes before `application`
-KNOWN_VERSION = 1
+APP_MAX = 256
+DICT_MIN, DICT_MAX = 1, 65536
+KNOWN_VERSION = 2
+# The only `compression` value of each format version.
+COMPRESSION_BY_VERSION = {1: 1, 2: 2}
 
 GENESIS_PREFIX = b"dmp-journal/v1"
 CHECKPOINT_MESSAGE_PREFIX = b"dmp-journal/v1/checkpoint"
 
-LZ4_FLG = 0x68
+LZ4_FLG = 0x68            # version 1: no dictionary id
+LZ4_FLG_DICT = 0x69       # version 2: with the dictionary id
 LZ4_DESCRIPTOR_LEN = 15   # magic, FLG, BD, content size, HC
+LZ4_DESCRIPTOR_LEN_DICT = 19  # magic, FLG, BD, content size, dictionary id, HC
+LZ4_WINDOW = 64 * 1024    # how far back a match offset can reach
 LZ4_BLOCK_MAX = {0x40: 64 * 1024, 0x50: 256 * 1024, 0x60: 1024 * 1024, 0x70: 4 * 1024 * 1024}
 MAX_CONTENT_SIZE = 64 * 1024 * 1024
 
@@ -159,7 +177,7 @@ class LZ4BlockError(ValueError):
     pass
 
 
-def lz4_block_decompress(src, max_size, strict=True):
+def lz4_block_decompress(src, max_size, strict=True, dictionary=b""):
     """Decompress one independent LZ4 block.
 
     Sequence: token (high nibble literal length, low nibble match length - 4),
@@ -167,6 +185,13 @@ def lz4_block_decompress(src, max_size, strict=True):
     2-byte little-endian offset, match length continuation bytes.  The last
     sequence holds only literals: the block ends right after them.  Raises
     LZ4BlockError for any malformed input or an output larger than max_size.
+    Returns the block's output only (without the dictionary).
+
+    dictionary: the prefix the block is decoded with (section 3.1, what
+    LZ4_decompress_safe_usingDict does): a match offset may reach back before
+    the block's first output byte into the last 64 KiB of the dictionary, as
+    though the dictionary's bytes preceded the block's output.  Empty (the
+    default): the block stands alone (section 3).
 
     strict: also enforce the end-of-block conditions of the LZ4 block format
     (the last 5 bytes of the output are literals; the last match starts at least
@@ -175,7 +200,9 @@ def lz4_block_decompress(src, max_size, strict=True):
     """
     src = bytes(src)
     n = len(src)
-    out = bytearray()
+    # The block's output is out[base:]; out[:base] is the dictionary's window.
+    out = bytearray(bytes(dictionary)[-LZ4_WINDOW:])
+    base = len(out)
     i = 0
     last_match_start = None
     while True:
@@ -195,7 +222,7 @@ def lz4_block_decompress(src, max_size, strict=True):
                     break
         if i + lit > n:
             raise LZ4BlockError("literals run past the end of the block")
-        if len(out) + lit > max_size:
+        if len(out) - base + lit > max_size:
             raise LZ4BlockError("decompressed block larger than the block maximum size")
         out += src[i:i + lit]
         i += lit
@@ -205,7 +232,7 @@ def lz4_block_decompress(src, max_size, strict=True):
                 if lit < 5:
                     raise LZ4BlockError("end-of-block condition: the last sequence holds %d literals,"
                                         " fewer than 5" % lit)
-                if last_match_start > len(out) - 12:
+                if last_match_start > len(out) - base - 12:
                     raise LZ4BlockError("end-of-block condition: the last match starts less than"
                                         " 12 bytes before the end of the block")
             break
@@ -216,6 +243,9 @@ def lz4_block_decompress(src, max_size, strict=True):
         if offset == 0:
             raise LZ4BlockError("match offset 0")
         if offset > len(out):
+            if base:
+                raise LZ4BlockError("match offset %d points before the start of the block and its"
+                                    " %d-byte dictionary window" % (offset, base))
             raise LZ4BlockError("match offset points before the start of the block")
         mlen = token & 15
         if mlen == 15:
@@ -228,21 +258,22 @@ def lz4_block_decompress(src, max_size, strict=True):
                 if b != 255:
                     break
         mlen += 4
-        if len(out) + mlen > max_size:
+        if len(out) - base + mlen > max_size:
             raise LZ4BlockError("decompressed block larger than the block maximum size")
-        last_match_start = len(out)
+        last_match_start = len(out) - base
         start = len(out) - offset
         if mlen <= offset:
             out += out[start:start + mlen]
         else:
             # Overlapping copy.  Semantically byte by byte (out[k] = out[k - offset]);
             # copying the already available bytes in growing chunks gives exactly
-            # the same result.
+            # the same result.  (A match that starts in the dictionary and runs on
+            # into the block's output is the same copy.)
             while mlen > 0:
                 chunk = out[start:start + min(mlen, len(out) - start)]
                 out += chunk
                 mlen -= len(chunk)
-    return bytes(out)
+    return bytes(out[base:])
 
 
 # --------------------------------------------------------------------------
@@ -305,6 +336,34 @@ def _sha256_ranges(f, prefixes, a, b, chunk=1 << 20):
     return [x.digest() for x in hs]
 
 
+# ---- The data-frame shape a header allows (sections 3, 3.1) -------------------
+
+def dictionary_id(dictionary):
+    """Section 3.1: the first 4 bytes of SHA256(dictionary), read as a
+    little-endian u32."""
+    return _u32(hashlib.sha256(bytes(dictionary)).digest(), 0)
+
+
+class FrameShape:
+    """The one data-frame shape of a journal, fixed by its header: version 1,
+    FLG 0x68 and a 15-byte descriptor; version 2, FLG 0x69, a 19-byte
+    descriptor whose dictionary id is the header's, and blocks decoded with the
+    header's dictionary as their prefix."""
+
+    __slots__ = ("flg", "descriptor_len", "dictionary", "dict_id")
+
+    def __init__(self, dictionary=None):
+        if dictionary is None:
+            self.flg, self.descriptor_len = LZ4_FLG, LZ4_DESCRIPTOR_LEN
+            self.dictionary, self.dict_id = b"", None
+        else:
+            self.flg, self.descriptor_len = LZ4_FLG_DICT, LZ4_DESCRIPTOR_LEN_DICT
+            self.dictionary, self.dict_id = bytes(dictionary), dictionary_id(dictionary)
+
+
+V1_SHAPE = FrameShape()
+
+
 # ---- Header (section 2.1, section 5 step 1) ----------------------------------
 
 def _parse_header(f, size):
@@ -327,9 +386,10 @@ def _parse_header(f, size):
     if version == 0:
         raise Failure("malformed_header", "format version 0 is invalid", 0)
     hsize = _u32(first, 4)
-    if not (HEADER_MIN_SIZE <= hsize <= HEADER_MAX_SIZE):
-        raise Failure("malformed_header", "header payload size %d is outside %d..%d"
-                      % (hsize, HEADER_MIN_SIZE, HEADER_MAX_SIZE), 0)
+    size_min, size_max = HEADER_SIZE_BOUNDS[version]
+    if not (size_min <= hsize <= size_max):
+        raise Failure("malformed_header", "header payload size %d is outside %d..%d (format version %d)"
+                      % (hsize, size_min, size_max, version), 0)
     frame = _pread(f, 0, 8 + hsize)
     if len(frame) != 8 + hsize:
         raise Failure("malformed_header", "the file ends inside the header frame (%d of %d bytes present)"
@@ -339,16 +399,35 @@ def _parse_header(f, size):
         raise Failure("malformed_header", "the header's genesis value does not match its bytes", 0)
     if frame[14] != 1:
         raise Failure("unsupported_algorithm", "hashAlgorithm %d is not supported" % frame[14], 0)
-    if frame[15] != 1:
-        raise Failure("unsupported_algorithm", "compression %d is not supported" % frame[15], 0)
+    if frame[15] != COMPRESSION_BY_VERSION[version]:
+        raise Failure("unsupported_algorithm", "compression %d is not supported in format version %d"
+                      " (expected %d)" % (frame[15], version, COMPRESSION_BY_VERSION[version]), 0)
     app_length = _u16(frame, 40)
-    if 66 + app_length != hsize:
-        raise Failure("malformed_header",
-                      "appLength %d does not match the header size %d" % (app_length, hsize), 0)
+    dictionary = None
+    if version == 1:
+        if 66 + app_length != hsize:
+            raise Failure("malformed_header",
+                          "appLength %d does not match the header size %d" % (app_length, hsize), 0)
+    else:
+        if app_length > APP_MAX:
+            raise Failure("malformed_header", "appLength %d is larger than %d" % (app_length, APP_MAX), 0)
+        if 70 + app_length > hsize:
+            raise Failure("malformed_header", "appLength %d leaves no room for dictLength in the header"
+                          " size %d" % (app_length, hsize), 0)
+        dict_at = HEADER_FIXED + app_length
+        dict_length = _u32(frame, dict_at)
+        if not (DICT_MIN <= dict_length <= DICT_MAX):
+            raise Failure("malformed_header", "dictLength %d at header offset %d is outside %d..%d"
+                          % (dict_length, dict_at, DICT_MIN, DICT_MAX), 0)
+        if 70 + app_length + dict_length != hsize:
+            raise Failure("malformed_header", "appLength %d and dictLength %d do not match the header"
+                          " size %d" % (app_length, dict_length, hsize), 0)
+        dictionary = bytes(frame[dict_at + 4:dict_at + 4 + dict_length])
     try:
         application = frame[HEADER_FIXED:HEADER_FIXED + app_length].decode("utf-8")
     except UnicodeDecodeError:
         raise Failure("malformed_header", "application is not valid UTF-8", 0)
+    shape = V1_SHAPE if dictionary is None else FrameShape(dictionary)
     return {
         "version": version,
         "journal_id": frame[16:32],
@@ -356,25 +435,34 @@ def _parse_header(f, size):
         "application": application,
         "end": 8 + hsize,
         "h0": h0,
+        "shape": shape,
     }
 
 
 # ---- Data frame structure (section 5 step 3, data frame check 1) --------------
 
-def _data_structure(f, size, p):
+def _data_structure(f, size, p, shape=V1_SHAPE):
     """Walk the data frame at p (its magic is known) without hashing or
-    decompressing.  Returns (seal offset, descriptor bytes FLG..HC, blocks)
-    with blocks a list of (data offset, length, stored); raises Failure
-    (unsealed_tail or malformed_frame)."""
-    d = _pread(f, p, LZ4_DESCRIPTOR_LEN)
+    decompressing, in the journal's shape (V1_SHAPE, or the FrameShape of a
+    version 2 header).  Returns (seal offset, descriptor bytes FLG..HC,
+    blocks) with blocks a list of (data offset, length, stored); raises
+    Failure (unsealed_tail or malformed_frame).  Each descriptor field is
+    checked as soon as its bytes are present."""
+    dlen = shape.descriptor_len
+    d = _pread(f, p, dlen)
 
     def need(n, what):
         if len(d) < n:
-            raise Failure("unsealed_tail", "the file ends inside the data frame's %s" % what, p)
+            raise Failure("unsealed_tail", "the file ends inside the data frame's %s (%d of %d descriptor"
+                          " bytes present)" % (what, len(d), dlen), p)
 
     need(5, "FLG byte")
-    if d[4] != LZ4_FLG:
-        raise Failure("malformed_frame", "data frame FLG is 0x%02X, expected 0x68" % d[4], p)
+    if d[4] != shape.flg:
+        if shape.dict_id is None:
+            expected = "0x%02X" % shape.flg
+        else:
+            expected = "0x%02X (format version 2: with a dictionary id)" % shape.flg
+        raise Failure("malformed_frame", "data frame FLG is 0x%02X, expected %s" % (d[4], expected), p)
     need(6, "BD byte")
     bd = d[5]
     if bd not in LZ4_BLOCK_MAX:
@@ -385,8 +473,14 @@ def _data_structure(f, size, p):
     if not (1 <= content_size <= MAX_CONTENT_SIZE):
         raise Failure("malformed_frame", "data frame content size %d is outside 1..%d"
                       % (content_size, MAX_CONTENT_SIZE), p)
-    need(15, "header checksum byte")
-    pos = p + LZ4_DESCRIPTOR_LEN
+    if shape.dict_id is not None:
+        need(18, "dictionary id")
+        dict_id = _u32(d, 14)
+        if dict_id != shape.dict_id:
+            raise Failure("malformed_frame", "data frame dictionary id is 0x%08X, the header's dictionary"
+                          " has id 0x%08X" % (dict_id, shape.dict_id), p)
+    need(dlen, "header checksum byte")
+    pos = p + dlen
     blocks = []
     while True:
         hb = _pread(f, pos, 4)
@@ -406,16 +500,16 @@ def _data_structure(f, size, p):
                           % (len(blocks), pos - 4, length), p)
         blocks.append((pos, length, bool(v & 0x80000000)))
         pos += length
-    return pos, bytes(d[4:15]), blocks
+    return pos, bytes(d[4:dlen]), blocks
 
 
 # ---- Units (section 5 step 3) ----------------------------------------------------
 
-def _verify_data_unit(f, size, p, h, last_seq, last_time, want_records):
+def _verify_data_unit(f, size, p, h, last_seq, last_time, want_records, shape=V1_SHAPE):
     """A data frame and its seal, checks 1 to 5 in order.  Returns (end of
     the unit, chain, count, committed_at, content or None)."""
     # 1. Structure.
-    s, desc, blocks = _data_structure(f, size, p)
+    s, desc, blocks = _data_structure(f, size, p, shape)
     # 2. Seal shape.
     if SEAL_LEN > size - s:
         raise Failure("unsealed_tail", "the file ends inside the seal after the data frame (%d of 72 bytes)"
@@ -434,10 +528,11 @@ def _verify_data_unit(f, size, p, h, last_seq, last_time, want_records):
     if chain != seal[40:72]:
         raise Failure("chain_mismatch", "the seal's chain value does not match the computed chain", s)
     # 4. Content.
-    expected_hc = (xxh32(desc[:10]) >> 8) & 0xFF
-    if desc[10] != expected_hc:
+    # desc is FLG, BD, content size (, dictionary id), HC.
+    expected_hc = (xxh32(desc[:-1]) >> 8) & 0xFF
+    if desc[-1] != expected_hc:
         raise Failure("checksum_mismatch", "data frame header checksum is 0x%02X, expected 0x%02X"
-                      % (desc[10], expected_hc), p)
+                      % (desc[-1], expected_hc), p)
     block_max = LZ4_BLOCK_MAX[desc[1]]
     content_size = _u64(desc, 2)
     total = 0
@@ -450,7 +545,7 @@ def _verify_data_unit(f, size, p, h, last_seq, last_time, want_records):
             plain = data
         else:
             try:
-                plain = lz4_block_decompress(data, block_max)
+                plain = lz4_block_decompress(data, block_max, dictionary=shape.dictionary)
             except LZ4BlockError as e:
                 raise Failure("decompression_failed", "LZ4 block %d at offset %d: %s" % (i, off - 4, e), p)
             if not plain:
@@ -535,26 +630,27 @@ def _verify_checkpoint(f, size, p, h, last_seq, last_time, journal_id, public_ke
 
 # ---- Section 5.1: unsealed tail versus damage ------------------------------------
 
-def _data_walk_end(f, size, m):
+def _data_walk_end(f, size, m, shape=V1_SHAPE):
     """The structure walk of rule 2 (a) for a data frame at m (its magic is
-    known): the offset just after its end mark if the frame passes the
-    structure checks of step 3.1, else None.  The caller checks the seal
-    prefix that must follow."""
+    known), in the journal's shape: the offset just after its end mark if the
+    frame passes the structure checks of step 3.1, else None.  The caller
+    checks the seal prefix that must follow."""
     try:
-        s, _, _ = _data_structure(f, size, m)
+        s, _, _ = _data_structure(f, size, m, shape)
     except Failure:
         return None
     return s
 
 
-def _structural_link_end(f, size, p):
+def _structural_link_end(f, size, p, shape=V1_SHAPE):
     """Rule 2 (a): the end of the link frame that the structure of the unit at
-    p leads to, or None: a data frame passing the structure checks followed by
-    the 12-byte seal prefix (the seal's end), or the 12-byte checkpoint prefix
-    at p (the checkpoint's end).  The caller checks that it ends before EOF."""
+    p leads to, or None: a data frame passing the structure checks (in the
+    journal's shape) followed by the 12-byte seal prefix (the seal's end), or
+    the 12-byte checkpoint prefix at p (the checkpoint's end).  The caller
+    checks that it ends before EOF."""
     head = _pread(f, p, 12)
     if head[:4] == LZ4_MAGIC_BYTES:
-        s = _data_walk_end(f, size, p)
+        s = _data_walk_end(f, size, p, shape)
         if s is not None and _pread(f, s, 12) == SEAL_PREFIX:
             return s + SEAL_LEN
         return None
@@ -594,10 +690,10 @@ def _backward_links(f, size, lo, chunk_size=1 << 20):
 class _MagicIndex:
     """Rule 2 (b), seals: the offsets m >= p holding an LZ4 frame magic, each
     with the end of its structure walk, found lazily from the end of the file
-    backwards (each magic is walked once)."""
+    backwards (each magic is walked once), in the journal's shape."""
 
-    def __init__(self, f, size, p, chunk_size):
-        self.f, self.size = f, size
+    def __init__(self, f, size, p, chunk_size, shape=V1_SHAPE):
+        self.f, self.size, self.shape = f, size, shape
         self.by_end = {}  # end of the walk (the seal's offset) -> [m, ...]
         self.scan = _backward_find(f, p, size, LZ4_MAGIC_BYTES, chunk_size)
         self.done = False
@@ -608,7 +704,7 @@ class _MagicIndex:
         if self.done:
             return None
         for m in self.scan:
-            end = _data_walk_end(self.f, self.size, m)
+            end = _data_walk_end(self.f, self.size, m, self.shape)
             if end is not None:
                 self.by_end.setdefault(end, []).append(m)
             return m, end
@@ -628,13 +724,14 @@ class _MagicIndex:
                 yield nxt[0]
 
 
-def later_consistent_unit(f, size, p, h=None, chunk_size=1 << 20):
+def later_consistent_unit(f, size, p, h=None, chunk_size=1 << 20, shape=V1_SHAPE):
     """Rule 2 (b): searching from the end of the file backwards, the first
     well-formed link frame F that closes a self-consistent unit starting at u,
     p <= u <= offset(F).  h: the chain value after the last unit that verified
     (default: the 32 bytes before p, which it is when p is the end of a
-    verified unit or of the header).  Returns (u, offset of F, "stored" or "h":
-    which `prev` matched) or None."""
+    verified unit or of the header).  shape: the journal's data-frame shape,
+    for the structure walks from LZ4 magics.  Returns (u, offset of F,
+    "stored" or "h": which `prev` matched) or None."""
     if h is None:
         h = _pread(f, p - 32, 32)
     magics = None
@@ -646,7 +743,7 @@ def later_consistent_unit(f, size, p, h=None, chunk_size=1 << 20):
         else:
             field = _u64(_pread(f, c + 12, 8), 0)
             if magics is None:
-                magics = _MagicIndex(f, size, p, chunk_size)
+                magics = _MagicIndex(f, size, p, chunk_size, shape)
             candidates = magics.starts(c)
             if p <= field <= c:
                 candidates = _chain_first(field, candidates)
@@ -666,17 +763,17 @@ def _chain_first(first, rest):
             yield x
 
 
-def classify(f, size, p, h, check):
+def classify(f, size, p, h, check, shape=V1_SHAPE):
     """Section 5.1 for a failure `check` in the unit at p (after the header);
-    h is the chain value after the last unit that verified.  Returns (tail,
-    reason)."""
+    h is the chain value after the last unit that verified; shape is the
+    journal's data-frame shape (from its header).  Returns (tail, reason)."""
     if check not in CRASH_CHECKS:
         return False, "damage: the failure was found after the unit's chain matched"
-    end = _structural_link_end(f, size, p)
+    end = _structural_link_end(f, size, p, shape)
     if end is not None and end < size:
         return False, ("damage: the unit's structure leads to a link frame that ends at %d,"
                        " before the end of the file" % end)
-    later = later_consistent_unit(f, size, p, h)
+    later = later_consistent_unit(f, size, p, h, shape=shape)
     if later is not None:
         return False, ("damage: the link frame at %d closes a self-consistent unit starting at %d"
                        " (prev = %s)" % (later[1], later[0],
@@ -692,6 +789,8 @@ def _empty_result():
         "formatVersion": None,
         "journalId": None,
         "application": None,
+        "dictionaryLength": None,
+        "dictionaryId": None,
         "lastSequence": 0,
         "head": None,
         "units": 0,
@@ -744,6 +843,10 @@ def verify(f, size=None, public_key_bytes=None, want_records=False):
     res["formatVersion"] = header["version"]
     res["journalId"] = header["journal_id"].hex()
     res["application"] = header["application"]
+    shape = header["shape"]
+    if shape.dict_id is not None:
+        res["dictionaryLength"] = len(shape.dictionary)
+        res["dictionaryId"] = shape.dict_id
     h = header["h0"]
     p = header["end"]
     last_seq = 0
@@ -757,7 +860,7 @@ def verify(f, size=None, public_key_bytes=None, want_records=False):
             magic = _u32(head, 0)
             if magic == LZ4_MAGIC:
                 end, h, count, last_time, content = _verify_data_unit(f, size, p, h, last_seq, last_time,
-                                                                      want_records)
+                                                                      want_records, shape)
                 last_seq += count
                 res["seals"] += 1
                 if records is not None:
@@ -787,7 +890,7 @@ def verify(f, size=None, public_key_bytes=None, want_records=False):
             res["units"] += 1
             p = end
     except Failure as fail:
-        tail, reason = classify(f, size, p, h, fail.check)
+        tail, reason = classify(f, size, p, h, fail.check, shape)
         res["failure"] = _failure_dict(fail.check, fail.message + "; " + reason, fail.offset,
                                        last_seq, tail, p)
         res["lastSequence"] = last_seq
@@ -826,7 +929,7 @@ class _ArgParser(argparse.ArgumentParser):
 
 
 def main(argv=None):
-    ap = _ArgParser(description="Verify a DMP journal file (format version 1).")
+    ap = _ArgParser(description="Verify a DMP journal file (format versions 1 and 2).")
     ap.add_argument("journal", help="the .dmpj file")
     ap.add_argument("--public-key", metavar="HEXFILE",
                     help="file holding the 32-byte Ed25519 public key as 64 hex characters")

@@ -4,7 +4,8 @@ Run:  python3 -m unittest discover -s Tools -p 'test_*.py'
 
 The journals used here are built by a tiny writer in this file, written from
 Schemas/journal-format.md (uncompressed LZ4 blocks with bit 31 set, hand-made
-compressed blocks, and frames made by the stock `lz4` tool when it is installed).
+compressed blocks, and frames made by the stock `lz4` tool when it is installed),
+in format version 1 and, given a dictionary, version 2.
 """
 
 import base64
@@ -51,8 +52,17 @@ def compressed(data):
     return (False, bytes(data))
 
 
-def lz4_frame(content_size, blocks, bd=0x40, flg=0x68, block_checksums=False):
+def dict_id_of(dictionary):
+    """Section 3.1: the first 4 bytes of SHA256(dictionary), little-endian."""
+    return struct.unpack("<I", hashlib.sha256(dictionary).digest()[:4])[0]
+
+
+def lz4_frame(content_size, blocks, bd=0x40, flg=0x68, block_checksums=False, dict_id=None):
+    """A data frame; with dict_id, the 19-byte descriptor of version 2 (pass
+    flg=0x69 for the required shape)."""
     desc = bytes([flg, bd]) + struct.pack("<Q", content_size)
+    if dict_id is not None:
+        desc += struct.pack("<I", dict_id)
     out = bytearray(LZ4M + desc + bytes([(jv.xxh32(desc) >> 8) & 0xFF]))
     for is_stored, data in blocks:
         out += struct.pack("<I", len(data) | (0x80000000 if is_stored else 0))
@@ -67,20 +77,36 @@ def raw_public(key):
     return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
-def header_frame(app=b"dmp-events/1", created_at=T0, journal_id=bytes(range(16)), version=1,
-                 hash_algorithm=1, compression=1, app_length=None, size=None, genesis=None):
-    """A header frame; the genesis value is computed unless given."""
+def header_frame(app=b"dmp-events/1", created_at=T0, journal_id=bytes(range(16)), version=None,
+                 hash_algorithm=1, compression=None, app_length=None, size=None, genesis=None,
+                 dictionary=None, dict_length=None):
+    """A header frame; the genesis value is computed unless given.  With a
+    dictionary: the version 2 layout (dictLength, dictionary before the
+    genesis), version 2 and compression 2 unless given; else version 1 and
+    compression 1 unless given."""
+    if version is None:
+        version = 1 if dictionary is None else 2
+    if compression is None:
+        compression = 1 if dictionary is None else 2
     payload = (b"DMJH" + struct.pack("<HBB", version, hash_algorithm, compression) + journal_id
                + struct.pack("<qH", created_at, len(app) if app_length is None else app_length) + app)
+    if dictionary is not None:
+        payload += struct.pack("<I", len(dictionary) if dict_length is None else dict_length) + dictionary
     body = SKIP + struct.pack("<I", len(payload) + 32 if size is None else size) + payload
     h0 = hashlib.sha256(b"dmp-journal/v1" + body).digest()
     return body + (h0 if genesis is None else genesis)
 
 
 class Writer:
-    def __init__(self, app=b"dmp-events/1", created_at=T0, journal_id=None, **header_args):
+    """Format version 1, or version 2 when given a dictionary: its data frames
+    then have FLG 0x69 and the dictionary's id (section 3.1)."""
+
+    def __init__(self, app=b"dmp-events/1", created_at=T0, journal_id=None, dictionary=None, **header_args):
         self.journal_id = journal_id or bytes(range(16))
-        self.buf = bytearray(header_frame(app, created_at, self.journal_id, **header_args))
+        self.dictionary = dictionary
+        self.dict_id = None if dictionary is None else dict_id_of(dictionary)
+        self.buf = bytearray(header_frame(app, created_at, self.journal_id, dictionary=dictionary,
+                                          **header_args))
         self.h = bytes(self.buf[-32:])
         self.header_end = len(self.buf)
         self.seq = 0
@@ -104,13 +130,21 @@ class Writer:
         self.units.append((start, len(self.buf), "seal", self.seq))
         return self
 
-    def unit(self, records, blocks=None, bd=0x40, flg=0x68, content_size=None, **seal_args):
+    def unit(self, records, blocks=None, bd=0x40, flg=None, content_size=None, dict_id="journal",
+             **seal_args):
         """Append a data frame with `records` and its seal.  `blocks` (list of
-        (stored, bytes)) must decompress to the records; default: one stored block."""
+        (stored, bytes)) must decompress to the records; default: one stored block.
+        flg and dict_id default to the journal's shape (0x68 and no id in version
+        1, 0x69 and the dictionary's id in version 2)."""
         content = b"".join(r + b"\n" for r in records)
         if blocks is None:
             blocks = [stored(content)]
-        frame = lz4_frame(len(content) if content_size is None else content_size, blocks, bd, flg)
+        if flg is None:
+            flg = 0x68 if self.dictionary is None else 0x69
+        if dict_id == "journal":
+            dict_id = self.dict_id
+        frame = lz4_frame(len(content) if content_size is None else content_size, blocks, bd, flg,
+                          dict_id=dict_id)
         self.records.extend(records)
         return self.raw_unit(frame, len(records), **seal_args)
 
@@ -512,10 +546,11 @@ class TestHeader(Base):
             (good[:13], "malformed_header", 1),
             (good[:8] + b"DMJX\x01", "malformed_header", 1),                      # 14 bytes before the tag
             (good[:8] + b"DMJX" + good[12:], "not_a_journal", 2),
-            (header_frame(version=2), "newer_format_version", 2),
+            (header_frame(version=3), "newer_format_version", 2),
             # a later version may change the size: still a newer version
-            (header_frame(version=2, size=1000), "newer_format_version", 2),
-            (header_frame(version=2)[:14], "newer_format_version", 2),
+            (header_frame(version=3, size=1000), "newer_format_version", 2),
+            (header_frame(version=3, size=70000), "newer_format_version", 2),
+            (header_frame(version=3)[:14], "newer_format_version", 2),
             (header_frame(version=0), "malformed_header", 1),
             (header_frame(size=65), "malformed_header", 1),
             (header_frame(size=323), "malformed_header", 1),
@@ -534,7 +569,7 @@ class TestHeader(Base):
                 self.assertEqual((res["failure"]["offset"], res["failure"]["unitStart"], res["validEnd"]),
                                  (0, 0, 0))
                 if check == "newer_format_version":
-                    self.assertEqual(res["formatVersion"], 2)
+                    self.assertEqual(res["formatVersion"], 3)
 
     def test_header_only_every_flip_detected(self):
         data = Writer(app=b"abc").bytes()
@@ -591,33 +626,38 @@ class TestDamage(Base):
 
     def test_every_truncation_point(self):
         for w in (self.w, build_small_data_end(self.key)):
-            data = w.bytes()
-            boundaries = {w.header_end: 0}
-            for start, end, kind, seq in w.units:
-                boundaries[end] = seq
-            for cut in range(len(data) + 1):
-                res, status = jv.verify_bytes(data[:cut], self.pub)
-                with self.subTest(cut=cut):
-                    if cut in boundaries:
-                        self.assertEqual(status, 0, res)
-                        self.assertEqual(res["lastSequence"], boundaries[cut])
-                        self.assertEqual(res["validEnd"], cut)
-                        continue
-                    fail = res["failure"]
-                    self.assertFalse(res["valid"])
-                    if cut < w.header_end:
-                        self.assertFalse(fail["tail"])
-                        self.assertEqual((status, fail["check"]),
-                                         (2, "not_a_journal") if cut < 4 else (1, "malformed_header"))
-                        continue
-                    self.assertEqual(status, 1, res)
-                    unit = next(u for u in w.units if u[0] < cut < u[1])
-                    prev_seq = max([0] + [u[3] for u in w.units if u[1] <= unit[0]])
-                    self.assertTrue(fail["tail"], res)
-                    self.assertEqual(fail["check"], "unsealed_tail")
-                    self.assertEqual((fail["unitStart"], res["validEnd"]), (unit[0], unit[0]))
-                    self.assertEqual(fail["sequence"], prev_seq)
-                    self.assertEqual(res["lastSequence"], prev_seq)
+            self.every_cut(w)
+
+    def every_cut(self, w):
+        """Every prefix of w's file: valid at unit boundaries, else a header
+        failure or an unsealed tail of the unit the cut falls in."""
+        data = w.bytes()
+        boundaries = {w.header_end: 0}
+        for start, end, kind, seq in w.units:
+            boundaries[end] = seq
+        for cut in range(len(data) + 1):
+            res, status = jv.verify_bytes(data[:cut], self.pub)
+            with self.subTest(cut=cut):
+                if cut in boundaries:
+                    self.assertEqual(status, 0, res)
+                    self.assertEqual(res["lastSequence"], boundaries[cut])
+                    self.assertEqual(res["validEnd"], cut)
+                    continue
+                fail = res["failure"]
+                self.assertFalse(res["valid"])
+                if cut < w.header_end:
+                    self.assertFalse(fail["tail"])
+                    self.assertEqual((status, fail["check"]),
+                                     (2, "not_a_journal") if cut < 4 else (1, "malformed_header"))
+                    continue
+                self.assertEqual(status, 1, res)
+                unit = next(u for u in w.units if u[0] < cut < u[1])
+                prev_seq = max([0] + [u[3] for u in w.units if u[1] <= unit[0]])
+                self.assertTrue(fail["tail"], res)
+                self.assertEqual(fail["check"], "unsealed_tail")
+                self.assertEqual((fail["unitStart"], res["validEnd"]), (unit[0], unit[0]))
+                self.assertEqual(fail["sequence"], prev_seq)
+                self.assertEqual(res["lastSequence"], prev_seq)
 
     def test_previous_link_prefix_flip_is_damage(self):
         # A flipped bit in the magic, size or tag of the link frame just before
@@ -940,6 +980,392 @@ class TestDamage(Base):
 
 
 # --------------------------------------------------------------------------
+# Format version 2: the header's dictionary (sections 2.1, 3.1)
+# --------------------------------------------------------------------------
+
+# A small dictionary of typical records (no 0x0A in it, so that a match
+# copied from it adds no record boundary).
+DICT = (b'{"type":"vitals","patient":"p-0001","heartRate":72} '
+        b'{"type":"note","patient":"p-0001","text":"the same words, the same words"}')
+
+# A block whose first sequence is a match of the dictionary's first 48 bytes:
+# at output position 0, offset len(DICT) reaches the dictionary's first byte.
+DICT_PREFIX_LEN = DICT.index(b'"heartRate":') + len(b'"heartRate":')
+DICT_MATCH_BLOCK = (bytes([0x0F]) + struct.pack("<H", len(DICT)) + bytes([DICT_PREFIX_LEN - 4 - 15])
+                    + bytes([0x50]) + b"100}\n")
+DICT_MATCH_CONTENT = DICT[:DICT_PREFIX_LEN] + b"100}\n"
+
+# A match that starts in the dictionary's last 4 bytes and runs on into the
+# block's own output (overlapping): literal "[", offset 5, length 14, then
+# the last literals " end\n".
+DICT_CROSS_BLOCK = bytes([0x1A]) + b"[" + b"\x05\x00" + bytes([0x50]) + b" end\n"
+
+
+def _dict_cross_content():
+    """What DICT_CROSS_BLOCK decodes to, byte by byte (out[k] = out[k - offset])."""
+    out = bytearray(DICT + b"[")
+    for _ in range(14):
+        out.append(out[-5])
+    return bytes(out[len(DICT):]) + b" end\n"
+
+
+DICT_CROSS_CONTENT = _dict_cross_content()
+
+
+def build_v2_small(key, dictionary=DICT):
+    """A small version 2 journal: stored blocks, hand-made blocks that
+    reference the dictionary, a record split across blocks, two checkpoints."""
+    w = Writer(dictionary=dictionary)
+    w.unit([b'{"e":1}', b"", b"alpha"])
+    w.unit([DICT_MATCH_CONTENT[:-1], DICT_CROSS_CONTENT[:-1]],
+           blocks=[compressed(DICT_MATCH_BLOCK), compressed(DICT_CROSS_BLOCK)])
+    w.checkpoint(key)
+    w.unit([b"split-record", b"last"], blocks=[stored(b"split-"), stored(b"record\nlast\n")])
+    w.checkpoint(key)
+    w.unit([b"hello hello hello world!"], blocks=[compressed(HELLO_BLOCK)])
+    return w
+
+
+def header_dictionary(data):
+    """The dictionary bytes of a version 2 file: dictLength at header offset
+    42 + appLength, the dictionary after it (section 3.1)."""
+    app_length = struct.unpack_from("<H", data, 40)[0]
+    (dict_length,) = struct.unpack_from("<I", data, 42 + app_length)
+    return data[46 + app_length:46 + app_length + dict_length]
+
+
+class TestVersion2(Base):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.w2 = build_v2_small(cls.key)
+        cls.data2 = cls.w2.bytes()
+
+    def test_v2_dictionary_decoder(self):
+        self.assertEqual(jv.lz4_block_decompress(DICT_MATCH_BLOCK, 65536, dictionary=DICT), DICT_MATCH_CONTENT)
+        self.assertEqual(jv.lz4_block_decompress(DICT_CROSS_BLOCK, 65536, dictionary=DICT), DICT_CROSS_CONTENT)
+        self.assertTrue(DICT_CROSS_CONTENT.startswith(b'[ds"}[ds"}['), DICT_CROSS_CONTENT)
+        # Without the dictionary the offsets point before the start of the block.
+        for blk in (DICT_MATCH_BLOCK, DICT_CROSS_BLOCK):
+            with self.assertRaises(jv.LZ4BlockError):
+                jv.lz4_block_decompress(blk, 65536)
+        # One byte further back than the dictionary's first byte.
+        too_far = bytes([0x0F]) + struct.pack("<H", len(DICT) + 1) + bytes([29]) + bytes([0x50]) + b"100}\n"
+        with self.assertRaises(jv.LZ4BlockError):
+            jv.lz4_block_decompress(too_far, 65536, dictionary=DICT)
+        # The block maximum counts the block's output only, not the dictionary.
+        self.assertEqual(len(jv.lz4_block_decompress(DICT_MATCH_BLOCK, len(DICT_MATCH_CONTENT), dictionary=DICT)),
+                         len(DICT_MATCH_CONTENT))
+        with self.assertRaises(jv.LZ4BlockError):
+            jv.lz4_block_decompress(DICT_MATCH_BLOCK, len(DICT_MATCH_CONTENT) - 1, dictionary=DICT)
+        # The end-of-block conditions still hold with a dictionary.
+        short_tail = bytes([0x0F]) + struct.pack("<H", len(DICT)) + bytes([29]) + bytes([0x40]) + b"100\n"
+        with self.assertRaises(jv.LZ4BlockError):
+            jv.lz4_block_decompress(short_tail, 65536, dictionary=DICT)
+        # A 64 KiB dictionary: offset 65535 at output position 0 reaches its byte 1.
+        big = bytes((i * 31 + 7) % 251 for i in range(65536))
+        blk = bytes([0x00 | 4]) + struct.pack("<H", 65535) + bytes([0x50]) + b"xyz!\n"
+        self.assertEqual(jv.lz4_block_decompress(blk, 65536, dictionary=big), big[1:9] + b"xyz!\n")
+
+    def test_v2_valid_with_stored_blocks(self):
+        w = Writer(dictionary=DICT)
+        w.unit([b'{"e":1}', b"", b"alpha"]).checkpoint(self.key)
+        w.unit([b"split-record", b"last"], blocks=[stored(b"split-"), stored(b"record\nlast\n")])
+        recs = [(b"record %06d " % i) + b"y" * (i % 97) for i in range(2000)]
+        content = b"".join(r + b"\n" for r in recs)
+        w.unit(recs, blocks=[stored(content[i:i + 65536]) for i in range(0, len(content), 65536)])
+        w.checkpoint(self.key)
+        data = w.bytes()
+        self.assertEqual(data[w.header_end + 4], 0x69)
+        res, status = jv.verify_bytes(data, self.pub, want_records=True)
+        self.assertEqual(status, 0, res)
+        self.assertTrue(res["valid"])
+        self.assertEqual(res["formatVersion"], 2)
+        self.assertEqual((res["dictionaryLength"], res["dictionaryId"]), (len(DICT), dict_id_of(DICT)))
+        self.assertEqual(res["lastSequence"], w.seq)
+        self.assertEqual((res["units"], res["seals"], res["checkpoints"], res["checkpointsVerified"]), (5, 3, 2, 2))
+        self.assertEqual(res["head"], w.h.hex())
+        self.assertEqual(res["validEnd"], len(data))
+        self.assertEqual([base64.b64decode(r) for r in res["records"]], w.records)
+        # The header: 70 + appLength + dictLength, the genesis over all of it.
+        self.assertEqual(w.header_end, 8 + 70 + len(b"dmp-events/1") + len(DICT))
+        self.assertEqual(header_dictionary(data), DICT)
+        self.assertEqual(data[w.header_end - 32:w.header_end],
+                         hashlib.sha256(b"dmp-journal/v1" + data[:w.header_end - 32]).digest())
+        # Header only, the smallest (71) and the largest (65,862) header payloads.
+        for app, dictionary in ((b"", b"d"), ("é".encode() * 128, bytes(range(256)) * 256)):
+            w = Writer(app=app, dictionary=dictionary)
+            self.assertIn(w.header_end - 8, (71, 65862))
+            res, status = jv.verify_bytes(w.bytes())
+            self.assertEqual((status, res["dictionaryLength"], res["units"]), (0, len(dictionary), 0), res)
+
+    def test_v2_compressed_block_references_the_dictionary(self):
+        res, status = jv.verify_bytes(self.data2, self.pub, want_records=True)
+        self.assertEqual(status, 0, res)
+        self.assertEqual(res["formatVersion"], 2)
+        self.assertEqual([base64.b64decode(r) for r in res["records"]], self.w2.records)
+        self.assertIn(DICT[:DICT_PREFIX_LEN] + b"100}", [base64.b64decode(r) for r in res["records"]])
+        # The same frames in a version 1 journal (no dictionary): the matches
+        # point before the start of the block.
+        w = Writer().unit([DICT_MATCH_CONTENT[:-1]], blocks=[compressed(DICT_MATCH_BLOCK)])
+        self.check_fail(w.bytes(), "decompression_failed", tail=False, unit_start=w.header_end)
+        # A version 2 journal with another dictionary: the match copies other
+        # bytes, the content holds other records (the chain still matches).
+        other = b"X" * len(DICT)
+        w = Writer(dictionary=other).unit([DICT_MATCH_CONTENT[:-1]], blocks=[compressed(DICT_MATCH_BLOCK)])
+        res, status = jv.verify_bytes(w.bytes(), want_records=True)
+        self.assertEqual(status, 0, res)
+        self.assertEqual(base64.b64decode(res["records"][0]), b"X" * DICT_PREFIX_LEN + b"100}")
+
+    def test_v2_match_before_the_dictionary_is_decompression_failed(self):
+        too_far = bytes([0x0F]) + struct.pack("<H", len(DICT) + 1) + bytes([29]) + bytes([0x50]) + b"100}\n"
+        w = Writer(dictionary=DICT).unit([b"a"]).unit([DICT_MATCH_CONTENT[:-1]], blocks=[compressed(too_far)])
+        res = self.check_fail(w.bytes(), "decompression_failed", tail=False, unit_start=w.units[-1][0])
+        self.assertIn("dictionary", res["failure"]["message"])
+
+    def lz4_tool_dict_frame(self, content, dict_path, name):
+        """Blocks compressed by the stock tool with the dictionary, in a frame
+        of the version 2 shape.  The stock tool writes no dictionary id (FLG
+        0x68), so the descriptor is rebuilt with it; the blocks are the tool's."""
+        src = self.write(name + ".txt", content)
+        dst = os.path.join(self.tmp, name + ".lz4")
+        subprocess.run(["lz4", "-q", "-f", "-D", dict_path, "--no-frame-crc", "--content-size", "-B4", "-BI",
+                        src, dst], check=True, timeout=30)
+        with open(dst, "rb") as f:
+            tool = f.read()
+        self.assertEqual(tool[:4], LZ4M)
+        self.assertEqual(tool[4:6], b"\x68\x40")  # independent blocks, content size, no checksums, no dict id
+        self.assertEqual(struct.unpack_from("<Q", tool, 6)[0], len(content))
+        blocks, pos = [], 15
+        while True:
+            (v,) = struct.unpack_from("<I", tool, pos)
+            pos += 4
+            if v == 0:
+                break
+            length = v & 0x7FFFFFFF
+            blocks.append((bool(v & 0x80000000), tool[pos:pos + length]))
+            pos += length
+        self.assertEqual(pos, len(tool))  # no content checksum
+        with open(dict_path, "rb") as f:
+            dictionary = f.read()
+        frame = lz4_frame(len(content), blocks, flg=0x69, dict_id=dict_id_of(dictionary))
+        return frame, blocks
+
+    @unittest.skipUnless(HAVE_LZ4, "the lz4 command is not installed")
+    def test_v2_frames_from_stock_lz4_with_dictionary(self):
+        # One encoded sample of each event type as the dictionary, as the
+        # reference store does; small frames (a few records) and a large one
+        # (several independent 64 KiB blocks, each decoded with the dictionary).
+        types = [b"vitals", b"note", b"medication", b"allergy", b"lab", b"visit"]
+        sample = lambda t, i: (b'{"type":"%s","patient":"p-%04d","at":"2026-01-01T00:00:%02dZ","body":'
+                               b'{"value":%d,"unit":"mmHg","text":"routine check, no change"}}' % (t, i, i % 60, i))
+        dictionary = b"\n".join(sample(t, 0) for t in types)
+        w = Writer(dictionary=dictionary)
+        dict_path = self.write("dict.bin", header_dictionary(w.bytes()))
+        needs_dict = 0
+        for n, count in enumerate((1, 12, 3000)):
+            recs = [sample(types[(n + i) % len(types)], 1000 * n + i) for i in range(count)]
+            frame, blocks = self.lz4_tool_dict_frame(b"".join(r + b"\n" for r in recs), dict_path, "dict%d" % n)
+            self.assertEqual(frame[4], 0x69)
+            self.assertEqual(struct.unpack_from("<I", frame, 14)[0], dict_id_of(dictionary))
+            self.assertFalse(blocks[0][0], "expected a compressed first block")
+            if count > 1000:
+                self.assertGreater(len(blocks), 2)
+            for is_stored, data in blocks:
+                if not is_stored:
+                    try:
+                        jv.lz4_block_decompress(data, 65536)
+                    except jv.LZ4BlockError:
+                        needs_dict += 1
+            w.raw_unit(frame, len(recs))
+            w.records.extend(recs)
+            if n == 1:
+                w.checkpoint(self.key)
+        self.assertGreaterEqual(needs_dict, 3)  # blocks that reference the dictionary
+        res, status = jv.verify_bytes(w.bytes(), self.pub, want_records=True)
+        self.assertEqual(status, 0, res)
+        self.assertEqual([base64.b64decode(r) for r in res["records"]], w.records)
+        self.assertEqual(res["head"], w.h.hex())
+        # lz4 -dc -D prints exactly the records of the whole journal.
+        path = self.write("tool-v2.dmpj", w.bytes())
+        out = subprocess.run(["lz4", "-dc", "-D", dict_path, path], capture_output=True, timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stdout, b"".join(r + b"\n" for r in w.records))
+
+    @unittest.skipUnless(HAVE_LZ4, "the lz4 command is not installed")
+    def test_v2_stock_lz4_reads_the_file_with_the_dictionary(self):
+        # Hand-made blocks that reference the dictionary, FLG 0x69 frames
+        # between checkpoints: lz4 -dc -D prints exactly the records.
+        dict_path = self.write("small-dict.bin", header_dictionary(self.data2))
+        path = self.write("small-v2.dmpj", self.data2)
+        out = subprocess.run(["lz4", "-dc", "-D", dict_path, path], capture_output=True, timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stdout, b"".join(r + b"\n" for r in self.w2.records))
+        status, res = run_cli(path, "--public-key", self.keyfile(self.pub), "--records")
+        self.assertEqual((status, res["formatVersion"], res["dictionaryLength"]), (0, 2, len(DICT)), res)
+        self.assertEqual(b"".join(base64.b64decode(r) + b"\n" for r in res["records"]), out.stdout)
+
+    def test_v2_header_checks(self):
+        good = header_frame(dictionary=DICT)
+        app = b"dmp-events/1"
+        at = 42 + len(app)  # dictLength
+        cases = [
+            ("dictLength 0", header_frame(dictionary=DICT, dict_length=0), "malformed_header", 1),
+            ("dictLength 0, no dictionary", header_frame(dictionary=b""), "malformed_header", 1),
+            ("dictLength 65537", header_frame(dictionary=DICT, dict_length=65537), "malformed_header", 1),
+            ("dictLength too large for the size", header_frame(dictionary=DICT, dict_length=len(DICT) + 1),
+             "malformed_header", 1),
+            ("dictLength too small for the size", header_frame(dictionary=DICT, dict_length=len(DICT) - 1),
+             "malformed_header", 1),
+            ("size 70", header_frame(dictionary=DICT, size=70), "malformed_header", 1),
+            ("size 65863", header_frame(dictionary=DICT, size=65863), "malformed_header", 1),
+            ("appLength 257", header_frame(app="é".encode() * 128 + b"x", dictionary=DICT), "malformed_header", 1),
+            ("appLength past dictLength", header_frame(app=b"", app_length=200, dictionary=b"d" * 10),
+             "malformed_header", 1),
+            ("application not UTF-8", header_frame(app=b"\xff\xfe", dictionary=DICT), "malformed_header", 1),
+            ("cut in the dictionary", good[:at + 10], "malformed_header", 1),
+            ("cut in the genesis", good[:-1], "malformed_header", 1),
+            ("compression 1", header_frame(dictionary=DICT, compression=1), "unsupported_algorithm", 1),
+            ("compression 0", header_frame(dictionary=DICT, compression=0), "unsupported_algorithm", 1),
+            ("hashAlgorithm 2", header_frame(dictionary=DICT, hash_algorithm=2), "unsupported_algorithm", 1),
+            # the genesis is checked before the algorithms
+            ("compression 1, old genesis", header_frame(dictionary=DICT, compression=1, genesis=good[-32:]),
+             "malformed_header", 1),
+            ("version 3", header_frame(dictionary=DICT, version=3), "newer_format_version", 2),
+        ]
+        for name, data, check, status in cases:
+            with self.subTest(name):
+                res = self.check_fail(data, check, tail=False, status=status)
+                self.assertEqual((res["failure"]["offset"], res["failure"]["unitStart"], res["validEnd"]),
+                                 (0, 0, 0))
+                self.assertEqual((res["dictionaryLength"], res["dictionaryId"]), (None, None))
+
+    def test_v2_dictionary_byte_flipped_is_malformed_header(self):
+        w = Writer(dictionary=DICT).unit([b"a"])
+        d0 = w.header_end - 32 - len(DICT)
+        self.assertEqual(w.bytes()[d0:d0 + len(DICT)], DICT)
+        for pos in (d0, d0 + len(DICT) // 2, d0 + len(DICT) - 1):
+            res = self.check_fail(flip(w.bytes(), pos, 4), "malformed_header", tail=False, unit_start=0)
+            self.assertIn("genesis", res["failure"]["message"])
+
+    def test_v2_header_with_compression_1_is_unsupported_algorithm(self):
+        res = self.check_fail(Writer(dictionary=DICT, compression=1).unit([b"a"]).bytes(),
+                              "unsupported_algorithm", tail=False, unit_start=0)
+        self.assertIn("compression 1", res["failure"]["message"])
+        # ... and compression 2 in a version 1 header.
+        self.check_fail(Writer(compression=2).unit([b"a"]).bytes(), "unsupported_algorithm", tail=False)
+        status, res = run_cli(self.write("v2-compression-1.dmpj", Writer(dictionary=DICT, compression=1).bytes()))
+        self.assertEqual((status, res["failure"]["check"]), (1, "unsupported_algorithm"))
+
+    def test_v2_dict_length_0_is_malformed_header(self):
+        res = self.check_fail(Writer(dictionary=DICT, dict_length=0).bytes(), "malformed_header", tail=False)
+        self.assertIn("dictLength 0", res["failure"]["message"])
+
+    def test_v2_header_only_every_flip_detected(self):
+        data = Writer(app=b"abc", dictionary=b"dictionary bytes").bytes()
+        for pos in range(len(data)):
+            for bit in range(8):
+                res, status = jv.verify_bytes(flip(data, pos, bit))
+                self.assertFalse(res["valid"], (pos, bit))
+                self.assertFalse(res["failure"]["tail"])
+                check = res["failure"]["check"]
+                if pos < 4 or 8 <= pos < 12:
+                    self.assertEqual(check, "not_a_journal")
+                elif pos in (12, 13):
+                    self.assertIn(check, ("newer_format_version", "malformed_header"))
+                else:
+                    self.assertEqual(check, "malformed_header", (pos, bit))
+
+    def test_v2_flg_0x68_is_malformed_frame(self):
+        w = Writer(dictionary=DICT).unit([b"a"])
+        p = len(w.bytes())
+        # The version 1 shape (15-byte descriptor, no id), whole and chained.
+        w.raw_unit(lz4_frame(2, [stored(b"b\n")]), 1)
+        res = self.check_fail(w.bytes(), "malformed_frame", unit_start=p)
+        self.assertIn("FLG is 0x68, expected 0x69", res["failure"]["message"])
+        # FLG 0x68 with the 19-byte descriptor, and other FLG values.
+        for flg in (0x68, 0x60, 0x6D, 0x79, 0x49):
+            with self.subTest(flg=flg):
+                self.check_fail(Writer(dictionary=DICT).unit([b"a"], flg=flg).bytes(), "malformed_frame")
+
+    def test_v2_wrong_dictionary_id_is_malformed_frame(self):
+        right = dict_id_of(DICT)
+        for wrong in (right ^ 1, right ^ 0x80000000, 0, dict_id_of(DICT + b" ")):
+            with self.subTest(dict_id=wrong):
+                w = Writer(dictionary=DICT).unit([b"a"]).unit([b"b"], dict_id=wrong)
+                res = self.check_fail(w.bytes(), "malformed_frame", unit_start=w.units[-1][0])
+                self.assertIn("dictionary id is 0x%08X" % wrong, res["failure"]["message"])
+                # A whole, chained unit: the file proves it was written (rule 2 (b), u = p).
+                self.assertFalse(res["failure"]["tail"])
+        # The id of version 2 is the first 4 bytes of SHA256(dictionary), little-endian.
+        self.assertEqual(jv.dictionary_id(DICT), int.from_bytes(hashlib.sha256(DICT).digest()[:4], "little"))
+
+    def test_v2_cut_inside_the_descriptor_is_unsealed_tail(self):
+        w = Writer(dictionary=DICT).unit([b"a"]).unit([b"bc"])
+        data = w.bytes()
+        p = w.units[-1][0]
+        for cut in range(p + 1, p + 19):
+            with self.subTest(cut=cut - p):
+                res = self.check_fail(data[:cut], "unsealed_tail", tail=True, unit_start=p)
+                self.assertEqual(res["lastSequence"], 1)
+        # Each field is checked as soon as its bytes are present: a wrong
+        # dictionary id is malformed from its 4th byte on, not before.
+        bad = Writer(dictionary=DICT).unit([b"a"]).unit([b"bc"], dict_id=dict_id_of(DICT) ^ 0x01000000).bytes()
+        for cut in range(p + 14, p + 21):
+            with self.subTest(bad_id_cut=cut - p):
+                self.check_fail(bad[:cut], "unsealed_tail" if cut < p + 18 else "malformed_frame",
+                                tail=True, unit_start=p)
+        # A wrong FLG is malformed from byte 5 on.
+        self.check_fail(data[:p + 4] + b"\x68", "malformed_frame", tail=True, unit_start=p)
+
+    def test_v2_every_truncation_point(self):
+        # A cut in the last unit is a tail, on version 2 as on version 1.
+        TestDamage.every_cut(self, self.w2)
+
+    def test_v2_every_bit_flip_is_detected(self):
+        # An earlier unit damaged is damage, the final unit a tail.
+        checks = TestDamage.every_flip(self, self.w2)
+        self.assertLessEqual({"malformed_header", "malformed_frame", "chain_mismatch"}, checks)
+
+    def test_v2_damaged_earlier_unit_is_damage(self):
+        # Rule 2 (a) on version 2: the failing unit's structure (19-byte
+        # descriptor, dictionary id) leads to a seal before the end of a file
+        # whose next commit is torn.
+        w = Writer(dictionary=DICT).unit([b"a" * 50]).unit([b"b" * 50]).unit([b"c" * 50])
+        data = w.bytes()
+        s1 = w.units[1][0]
+        torn = flip(data, s1 + 30, 2)[:w.units[2][0] + 40]
+        res = self.check_fail(torn, "chain_mismatch", tail=False, unit_start=s1)
+        self.assertIn("the unit's structure leads to a link frame", res["failure"]["message"])
+        f = io.BytesIO(torn)
+        shape = jv.FrameShape(DICT)
+        self.assertEqual(jv._structural_link_end(f, len(torn), s1, shape), w.units[1][1])
+        self.assertIsNone(jv._structural_link_end(f, len(torn), s1))  # the version 1 shape does not walk it
+        self.check_fail(torn[:w.units[2][0]], "chain_mismatch", tail=True, unit_start=s1)
+        # Rule 2 (b) on version 2: a byte removed inside the first unit makes
+        # every later unitStart stale; the walk from the final unit's LZ4 magic,
+        # in the header's shape, finds it.
+        s0 = w.units[0][0]
+        bad = data[:s0 + 30] + data[s0 + 31:]
+        res = self.check_fail(bad, "malformed_frame", tail=False, unit_start=s0)
+        found = (w.units[2][0] - 1, w.units[2][1] - 73, "stored")
+        self.assertEqual(jv.later_consistent_unit(io.BytesIO(bad), len(bad), s0, shape=shape), found)
+        self.assertIsNone(jv.later_consistent_unit(io.BytesIO(bad), len(bad), s0))
+        # The final unit cut: a tail.
+        self.check_fail(data[:-100], "unsealed_tail", tail=True, unit_start=w.units[-1][0])
+
+    def test_format_version_3_is_newer_format_version(self):
+        for data in (header_frame(version=3), header_frame(version=3, dictionary=DICT),
+                     header_frame(version=3, size=70000)[:20],
+                     Writer(version=3, dictionary=DICT).unit([b"a"]).bytes()):
+            res = self.check_fail(data, "newer_format_version", tail=False, status=2)
+            self.assertEqual(res["formatVersion"], 3)
+        self.assertEqual(jv.KNOWN_VERSION, 2)
+        status, res = run_cli(self.write("v3.dmpj", header_frame(version=3, dictionary=DICT)))
+        self.assertEqual((status, res["failure"]["check"], res["formatVersion"]), (2, "newer_format_version", 3))
+
+
+# --------------------------------------------------------------------------
 # Command line
 # --------------------------------------------------------------------------
 
@@ -950,10 +1376,11 @@ class TestCommandLine(Base):
         self.assertEqual(status, 0, res)
         self.assertEqual(res["checkpointsVerified"], 2)
         self.assertEqual([base64.b64decode(r) for r in res["records"]], self.w.records)
-        keys = ["valid", "formatVersion", "journalId", "application", "lastSequence", "head", "units",
-                "seals", "checkpoints", "checkpointsVerified", "lastSignedSequence", "failure",
-                "validEnd", "records"]
+        keys = ["valid", "formatVersion", "journalId", "application", "dictionaryLength", "dictionaryId",
+                "lastSequence", "head", "units", "seals", "checkpoints", "checkpointsVerified",
+                "lastSignedSequence", "failure", "validEnd", "records"]
         self.assertEqual(list(res), keys)
+        self.assertEqual((res["dictionaryLength"], res["dictionaryId"]), (None, None))  # version 1
         self.assertEqual(res["validEnd"], len(self.data))
 
     def test_damaged_cli(self):
@@ -973,9 +1400,9 @@ class TestCommandLine(Base):
         self.assertEqual(len(res["records"]), 7)
 
     def test_exit_2(self):
-        w = Writer(version=2).unit([b"a"])
-        status, res = run_cli(self.write("v2.dmpj", w.bytes()))
-        self.assertEqual((status, res["failure"]["check"], res["formatVersion"]), (2, "newer_format_version", 2))
+        w = Writer(version=3).unit([b"a"])
+        status, res = run_cli(self.write("v3.dmpj", w.bytes()))
+        self.assertEqual((status, res["failure"]["check"], res["formatVersion"]), (2, "newer_format_version", 3))
         status, res = run_cli(self.write("text.txt", b"hello, world\n"))
         self.assertEqual((status, res["failure"]["check"]), (2, "not_a_journal"))
         status, res = run_cli(os.path.join(self.tmp, "does-not-exist.dmpj"))

@@ -39,7 +39,7 @@ struct DMPCommand: AsyncParsableCommand {
             """,
         subcommands: [
             Verify.self, Recover.self, Stats.self, Events.self, State.self, Trace.self, WhoSaw.self, IndexCommand.self,
-            Exec.self, Demo.self,
+            Exec.self, Demo.self, DictionaryCommand.self,
         ])
 
     /// Runs the tool, mapping argument-parser's usage status (64) to the contract's 2.

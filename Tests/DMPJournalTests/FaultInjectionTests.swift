@@ -140,9 +140,9 @@ struct FaultInjectionTests {
             #expect(error.description.contains(text))
         }
 
-        // A header from a future version 2 (the layout after formatVersion may differ).
+        // A header from a future version 3 (the layout after formatVersion may differ).
         var future = JournalHeader.encode(journalID: Array(repeating: 1, count: 16), createdAt: 0, application: "x")
-        future[12] = 2
+        future[12] = 3
         let newer = directory.file("newer.dmpj")
         writeFile(newer, future + [1, 2, 3])
         #expect(throws: JournalError.newerFormatVersion) { _ = try JournalVerifier().verify(path: newer) }

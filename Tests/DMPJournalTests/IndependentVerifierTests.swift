@@ -72,6 +72,32 @@ struct IndependentVerifierTests {
         }
         try await writer.close()
         try Self.compare(big, "larger journal")
+        // Format version 2: a dictionary in the header, frames compressed against it.
+        let v2 = directory.file("v2.dmpj")
+        _ = try await DictionaryFormatTests.makeJournal(at: v2, dictionary: DictionaryFormatTests.dictionary)
+        try Self.compare(v2, "version 2 journal")
+    }
+
+    @Test("damaged and cut version 2 journals: same first failure, same classification")
+    func damagedVersionTwoJournals() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        let path = directory.file("v2.dmpj")
+        _ = try await DictionaryFormatTests.makeJournal(at: path, dictionary: DictionaryFormatTests.dictionary, batches: 6)
+        let original = readFile(path)
+        let scratch = directory.file("damaged.dmpj")
+        // Every unit (a damaged header, dictionary included, is refused before any report).
+        let headerEnd = try JournalReader(path: path).header.frameLength
+        for position in stride(from: headerEnd, to: original.count, by: 11) {
+            var bytes = original
+            bytes[position] ^= 0x10
+            writeFile(scratch, bytes)
+            try Self.compare(scratch, "flip at \(position)")
+        }
+        for cut in stride(from: headerEnd + 1, to: original.count, by: 13) {
+            writeFile(scratch, Array(original[0..<cut]))
+            try Self.compare(scratch, "cut at \(cut)")
+        }
     }
 
     @Test("damaged and cut journals: same first failure, same classification")

@@ -38,7 +38,8 @@ struct JournalSurgery {
         guard case .batch(_, var seal) = self.units[index] else { fatalError("not a batch") }
         let batch = try RecordBatch(records)
         var frame: [UInt8] = []
-        try batch.bytes.withUnsafeBytes { try FrameCompressor().compress($0, appendingTo: &frame) }
+        let shape = self.header.withUnsafeBytes { try! JournalHeader.parse($0, path: nil).frameShape }
+        try batch.bytes.withUnsafeBytes { try FrameCompressor(shape: shape).compress($0, appendingTo: &frame) }
         seal.count = UInt32(records.count)
         self.units[index] = .batch(frame: frame, seal: seal)
     }

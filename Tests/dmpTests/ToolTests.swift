@@ -134,12 +134,36 @@ struct ToolTests {
 
     @Test(
         "every subcommand has --help with examples, exit 0",
-        arguments: ["verify", "recover", "stats", "events", "state", "trace", "who-saw", "index", "exec", "demo"])
+        arguments: ["verify", "recover", "stats", "events", "state", "trace", "who-saw", "index", "exec", "demo", "dictionary"])
     func subcommandHelp(_ name: String) throws {
         let run = try dmp(name, "--help")
         #expect(run.status == 0)
         #expect(run.stdout.contains("Examples:"))
         #expect(run.stdout.contains("dmp \(name)"))
+    }
+
+    @Test("a store's journal is format version 2; dmp dictionary writes what lz4 -dc -D needs to print its records")
+    func dictionary() throws {
+        let directory = try temporaryDirectory()
+        let journal = directory.appendingPathComponent("v2.dmpj").path
+        _ = try dmp("exec", journal, fixture("history.jsonl"), "--no-sync")
+        let verify = try dmp("verify", journal, "--format", "json")
+        #expect(try verify.json()["formatVersion"] as? Int == 2)
+        #expect(try dmp("verify", journal, "--format", "table").stdout.contains("LZ4 dictionary of"))
+        let dictionary = directory.appendingPathComponent("dictionary.bin").path
+        let written = try dmp("dictionary", journal, "-o", dictionary)
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect((try? Data(contentsOf: URL(fileURLWithPath: dictionary)).count) ?? 0 > 1000)
+        let records = try dmp("events", journal, "--format", "jsonl")
+        if let lz4 = ["/usr/bin/lz4", "/usr/local/bin/lz4"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {
+            let stock = try execute(URL(fileURLWithPath: lz4), ["-dc", "-D", dictionary, journal])
+            #expect(stock.status == 0)
+            #expect(stock.stdout == records.stdout && !records.stdout.isEmpty)
+        }
+        // A version 1 journal has none; a missing file is a usage error.
+        let v1 = try dmp("dictionary", fixture("good.dmpj"), "-o", directory.appendingPathComponent("none.bin").path)
+        #expect(v1.status == 2 && v1.stderr.contains("version 1"), "\(v1.stderr)")
+        #expect(try dmp("dictionary", directory.appendingPathComponent("missing.dmpj").path, "-o", dictionary).status == 2)
     }
 
     @Test(
@@ -235,7 +259,7 @@ struct VerifyTests {
     func header() throws {
         let newer = try copyOfFixture("good.dmpj")
         var bytes = try Data(contentsOf: URL(fileURLWithPath: newer))
-        bytes[12] = 2  // formatVersion, little-endian u16 at offset 12
+        bytes[12] = 3  // formatVersion, little-endian u16 at offset 12
         try bytes.write(to: URL(fileURLWithPath: newer))
         let run = try dmp("verify", newer)
         #expect(run.status == 2)

@@ -18,6 +18,14 @@ struct DemoFixture {
     static func prepare(dossiers: Int, days: Int, tool: String) throws -> DemoFixture {
         let directory = BenchFiles.directory + "/demo-\(dossiers)-\(days)d"
         let journal = directory + "/journal.dmpj"
+        // A fixture cached by an older version of the tool is built again in the format a store
+        // writes now (format version 2: the LZ4 dictionary).
+        let cached = FileManager.default.fileExists(atPath: journal + ".complete")
+        if cached, let version = try? JournalReader(path: journal).header.formatVersion, version < 2 {
+            print("the cached fixture \(directory) is journal format version \(version): building it again")
+            try? FileManager.default.removeItem(atPath: journal + ".complete")
+            try? FileManager.default.removeItem(atPath: directory + "/events.sqlite.complete")
+        }
         if !FileManager.default.fileExists(atPath: journal + ".complete") {
             guard FileManager.default.isExecutableFile(atPath: tool) else {
                 print("domain-bench: \(tool) not found: build it first (swift build -c release --product dmp)")
@@ -188,6 +196,7 @@ enum Child {
             defer { try? FileManager.default.removeItem(atPath: copy) }
             var configuration = DMPStore.Configuration()
             configuration.journal.durability = .noSync
+            configuration.replayOnTwoThreads = !arguments.contains("--one-thread")
             let store = try await DMPStore.open(at: copy, configuration: configuration)
             try await store.close()
         default:

@@ -27,7 +27,10 @@ public actor DMPStore {
     public struct Configuration: Sendable {
         /// The rule settings (DOMAIN.md *choices*).
         public var settings = PolicySettings()
-        /// The journal writer's options (durability, signer, checkpoint interval).
+        /// The journal writer's options (durability, signer, checkpoint interval). A new journal
+        /// gets the store's LZ4 dictionary of typical events (`journal.dictionary`, format
+        /// version 2): about a fifth smaller than without one when commits are small; set it to
+        /// `nil` for a version 1 journal.
         public var journal = JournalOptions()
         /// The clock used for commands without their own time, ms since the epoch.
         public var clock: @Sendable () -> Int64 = { JournalClock.system.now() }
@@ -43,6 +46,7 @@ public actor DMPStore {
         /// The defaults: sync every commit, the system clock, the default rule settings.
         public init() {
             self.journal.application = DMPStore.application
+            self.journal.dictionary = EventDictionary.bytes
         }
     }
 

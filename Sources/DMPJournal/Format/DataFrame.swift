@@ -1,13 +1,42 @@
 internal import CLZ4
+import Crypto
+
+/// What every data frame of a journal looks like: version 1 frames have no dictionary; version 2
+/// frames name the header's dictionary and decode with it (sections 3 and 3.1 of the format).
+struct FrameShape: Sendable, Equatable {
+    /// The dictionary (empty: none).
+    let dictionary: [UInt8]
+    /// The dictionary id written in every frame: the first 4 bytes of its SHA-256, little-endian.
+    let dictionaryID: UInt32?
+
+    init(dictionary: [UInt8]) {
+        self.dictionary = dictionary
+        if dictionary.isEmpty {
+            self.dictionaryID = nil
+        } else {
+            let digest = Array(SHA256.hash(data: dictionary))
+            self.dictionaryID = UInt32(digest[0]) | UInt32(digest[1]) << 8 | UInt32(digest[2]) << 16 | UInt32(digest[3]) << 24
+        }
+    }
+
+    /// No dictionary (version 1).
+    static let plain = FrameShape(dictionary: [])
+
+    var flg: UInt8 { self.dictionaryID == nil ? Format.dataFrameFLG : Format.dictionaryFrameFLG }
+    /// Magic, FLG, BD, content size, the dictionary id if any, HC.
+    var descriptorEnd: Int { self.dictionaryID == nil ? 15 : 19 }
+}
 
 /// Compresses batches of records into canonical data frames (section 3 of the format).
 ///
-/// Owns an `LZ4F_cctx`, freed in `deinit`. Not thread-safe: one per writer, used on the commit
-/// queue only.
+/// Owns an `LZ4F_cctx` and, with a dictionary, an `LZ4F_CDict` (the dictionary digested once),
+/// both freed in `deinit`. Not thread-safe: one per writer, used on the commit queue only.
 final class FrameCompressor {
     private let preferences: LZ4F_preferences_t
+    private let context: OpaquePointer?
+    private let digested: OpaquePointer?
 
-    init() {
+    init(shape: FrameShape = .plain) {
         var preferences = LZ4F_preferences_t()
         preferences.frameInfo.blockSizeID = LZ4F_max4MB
         preferences.frameInfo.blockMode = LZ4F_blockIndependent
@@ -17,7 +46,24 @@ final class FrameCompressor {
         preferences.frameInfo.contentSize = 1  // replaced by the real size (non-zero means "present")
         preferences.compressionLevel = 0
         preferences.autoFlush = 1
+        if let id = shape.dictionaryID {
+            preferences.frameInfo.dictID = id
+            var context: OpaquePointer?
+            let created = LZ4F_createCompressionContext(&context, UInt32(LZ4F_VERSION))
+            precondition(LZ4F_isError(created) == 0 && context != nil, "LZ4F_createCompressionContext failed")
+            self.context = context
+            self.digested = shape.dictionary.withUnsafeBytes { LZ4F_createCDict($0.baseAddress, $0.count) }
+            precondition(self.digested != nil, "LZ4F_createCDict failed")
+        } else {
+            self.context = nil
+            self.digested = nil
+        }
         self.preferences = preferences
+    }
+
+    deinit {
+        if let context = self.context { LZ4F_freeCompressionContext(context) }
+        if let digested = self.digested { LZ4F_freeCDict(digested) }
     }
 
     /// Compresses `content` into one LZ4 frame appended to `output`.
@@ -28,7 +74,12 @@ final class FrameCompressor {
         let start = output.count
         output.append(contentsOf: repeatElement(0, count: bound))
         let written = output.withUnsafeMutableBytes { out -> Int in
-            LZ4F_compressFrame(out.baseAddress! + start, bound, content.baseAddress, content.count, &preferences)
+            if let context = self.context, let digested = self.digested {
+                LZ4F_compressFrame_usingCDict(
+                    context, out.baseAddress! + start, bound, content.baseAddress, content.count, digested, &preferences)
+            } else {
+                LZ4F_compressFrame(out.baseAddress! + start, bound, content.baseAddress, content.count, &preferences)
+            }
         }
         guard LZ4F_isError(written) == 0 else {
             let name = String(cString: LZ4F_getErrorName(written))
@@ -45,14 +96,16 @@ struct DataFrameLayout {
     var length: Int
     var contentSize: Int
     var blockMaximum: Int
+    /// Where the first block header is (the descriptor's length, magic included).
+    var blocksStart: Int
 }
 
 enum DataFrame {
     /// Walks the data frame starting at `frame[0]`. Returns `nil` when `frame` ends before the
-    /// frame does (the caller decides whether more bytes exist). Checks the descriptor and,
-    /// when `checksums` is set, the descriptor checksum.
+    /// frame does (the caller decides whether more bytes exist). Checks the descriptor against
+    /// the journal's frame shape and, when `checksums` is set, the descriptor checksum.
     static func walk(
-        _ frame: UnsafeRawBufferPointer, checksums: Bool
+        _ frame: UnsafeRawBufferPointer, shape: FrameShape, checksums: Bool
     ) throws(FrameProblem) -> DataFrameLayout? {
         // Each descriptor field is checked as soon as its bytes are present.
         guard frame.count >= 4 else { return nil }
@@ -60,10 +113,12 @@ enum DataFrame {
             throw FrameProblem(.malformedFrame, 0, "expected an LZ4 frame (magic 0x184D2204)")
         }
         guard frame.count >= 5 else { return nil }
-        guard frame[4] == Format.dataFrameFLG else {
+        guard frame[4] == shape.flg else {
             throw FrameProblem(
                 .malformedFrame, 4,
-                "LZ4 frame flags are 0x\(hex([frame[4]])), expected 0x68 (independent blocks, content size, no checksums)")
+                shape.dictionaryID == nil
+                    ? "LZ4 frame flags are 0x\(hex([frame[4]])), expected 0x68 (independent blocks, content size, no checksums)"
+                    : "LZ4 frame flags are 0x\(hex([frame[4]])), expected 0x69 (independent blocks, content size, no checksums, the journal's dictionary)")
         }
         guard frame.count >= 6 else { return nil }
         guard let blockMaximum = Format.blockMaximum(forBD: frame[5]) else {
@@ -74,8 +129,16 @@ enum DataFrame {
         guard contentSize >= 1, contentSize <= UInt64(Format.maxContentSize) else {
             throw FrameProblem(.malformedFrame, 6, "content size \(contentSize) is outside 1...\(Format.maxContentSize)")
         }
-        if checksums { try self.checkDescriptor(frame) }
-        var offset = 15
+        if let id = shape.dictionaryID {
+            guard frame.count >= 19 else { return nil }
+            guard frame.u32(14) == id else {
+                throw FrameProblem(
+                    .malformedFrame, 14,
+                    "LZ4 dictionary id 0x\(String(frame.u32(14), radix: 16)) is not the journal's (0x\(String(id, radix: 16)))")
+            }
+        }
+        if checksums { try self.checkDescriptor(frame, shape: shape) }
+        var offset = shape.descriptorEnd
         while true {
             guard offset + 4 <= frame.count else { return nil }
             let word = frame.u32(offset)
@@ -90,23 +153,27 @@ enum DataFrame {
             offset += 4 + size
             guard offset <= frame.count else { return nil }
         }
-        return DataFrameLayout(length: offset, contentSize: Int(contentSize), blockMaximum: blockMaximum)
+        return DataFrameLayout(
+            length: offset, contentSize: Int(contentSize), blockMaximum: blockMaximum, blocksStart: shape.descriptorEnd)
     }
 
-    /// Checks the frame descriptor's checksum byte (HC).
-    static func checkDescriptor(_ frame: UnsafeRawBufferPointer) throws(FrameProblem) {
-        let hc = UInt8((XXH32.hash(UnsafeRawBufferPointer(rebasing: frame[4..<14])) >> 8) & 0xFF)
-        guard hc == frame[14] else {
-            throw FrameProblem(.checksumMismatch, 14, "LZ4 frame descriptor checksum does not match")
+    /// Checks the frame descriptor's checksum byte (HC), the descriptor's last.
+    static func checkDescriptor(_ frame: UnsafeRawBufferPointer, shape: FrameShape) throws(FrameProblem) {
+        let end = shape.descriptorEnd - 1
+        let hc = UInt8((XXH32.hash(UnsafeRawBufferPointer(rebasing: frame[4..<end])) >> 8) & 0xFF)
+        guard hc == frame[end] else {
+            throw FrameProblem(.checksumMismatch, end, "LZ4 frame descriptor checksum does not match")
         }
     }
 
     /// Decompresses a walked frame into `output` (which must hold `layout.contentSize` bytes).
-    /// Each block decompresses into at most the block maximum size.
+    /// Each block decompresses into at most the block maximum size, with the shape's dictionary
+    /// (if any) as its prefix.
     static func decompress(
-        _ frame: UnsafeRawBufferPointer, layout: DataFrameLayout, into output: UnsafeMutableRawBufferPointer
+        _ frame: UnsafeRawBufferPointer, layout: DataFrameLayout, shape: FrameShape,
+        into output: UnsafeMutableRawBufferPointer
     ) throws(FrameProblem) {
-        var offset = 15
+        var offset = layout.blocksStart
         var produced = 0
         while true {
             let word = frame.u32(offset)
@@ -123,7 +190,15 @@ enum DataFrame {
             } else {
                 let result = data.baseAddress!.withMemoryRebound(to: CChar.self, capacity: size) { src in
                     (output.baseAddress! + produced).withMemoryRebound(to: CChar.self, capacity: room) { dst in
-                        LZ4_decompress_safe(src, dst, Int32(size), Int32(room))
+                        if shape.dictionary.isEmpty {
+                            LZ4_decompress_safe(src, dst, Int32(size), Int32(room))
+                        } else {
+                            shape.dictionary.withUnsafeBytes { dictionary in
+                                LZ4_decompress_safe_usingDict(
+                                    src, dst, Int32(size), Int32(room),
+                                    dictionary.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(dictionary.count))
+                            }
+                        }
                     }
                 }
                 guard result >= 0 else {

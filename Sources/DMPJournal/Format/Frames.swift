@@ -1,8 +1,9 @@
 import Crypto
 
-/// Constants of journal format version 1 (see `Schemas/journal-format.md`).
+/// Constants of the journal format, versions 1 and 2 (see `Schemas/journal-format.md`).
 enum Format {
-    static let version: UInt16 = 1
+    /// The highest version this library reads.
+    static let highestVersion: UInt16 = 2
     static let metadataMagic: UInt32 = 0x184D_2A5D
     static let lz4FrameMagic: UInt32 = 0x184D_2204
     static let skippableMagicMask: UInt32 = 0xFFFF_FFF0
@@ -14,7 +15,13 @@ enum Format {
 
     /// Header payload without the application name: 34 bytes of fields and the 32-byte genesis.
     static let headerFixedPayload = 66
+    /// Version 2: the same, plus the 4-byte `dictLength` (the dictionary follows it).
+    static let headerFixedPayloadV2 = 70
     static let maxApplicationLength = 256
+    /// The largest dictionary a version 2 header may carry (LZ4 looks back 64 KiB at most).
+    static let maxDictionaryLength = 64 << 10
+    /// The longest header frame of any version: what a reader reads first.
+    static let maxHeaderFrame = 8 + headerFixedPayloadV2 + maxApplicationLength + maxDictionaryLength
     static let sealPayload = 64
     static let sealFrame = 72
     static let checkpointPayload = 188
@@ -22,8 +29,11 @@ enum Format {
 
     /// The largest decompressed content of one data frame (64 MiB): bounds a reader's memory.
     static let maxContentSize = 64 << 20
-    /// FLG of every data frame: version 01, independent blocks, content size, no checksums.
+    /// FLG of every data frame of version 1: version 01, independent blocks, content size, no
+    /// checksums.
     static let dataFrameFLG: UInt8 = 0x68
+    /// FLG of every data frame of version 2: the same, plus a dictionary id.
+    static let dictionaryFrameFLG: UInt8 = 0x69
     static let maxBlockSize = 4 << 20
 
     static let genesisPrefix: [UInt8] = Array("dmp-journal/v1".utf8)
@@ -123,6 +133,11 @@ public struct JournalHeader: Sendable, Equatable {
     public let frameLength: Int
     /// The genesis value of the chain.
     public let genesis: ChainHash
+    /// What every data frame of this journal looks like, with the LZ4 dictionary of version 2.
+    let frameShape: FrameShape
+
+    /// The LZ4 dictionary every data frame is compressed with (version 2); empty in version 1.
+    public var dictionary: [UInt8] { self.frameShape.dictionary }
 
     /// The journal id as a UUID string (8-4-4-4-12 lowercase hexadecimal).
     public var journalIDString: String {
@@ -132,20 +147,28 @@ public struct JournalHeader: Sendable, Equatable {
             + String(c[16..<20]) + "-" + String(c[20..<32])
     }
 
-    static func encode(journalID: [UInt8], createdAt: Int64, application: String) -> [UInt8] {
+    /// The header frame: version 1 without a dictionary, version 2 with one.
+    static func encode(journalID: [UInt8], createdAt: Int64, application: String, dictionary: [UInt8] = []) -> [UInt8] {
         let app = Array(application.utf8)
         precondition(journalID.count == 16 && app.count <= Format.maxApplicationLength)
+        precondition(dictionary.count <= Format.maxDictionaryLength)
+        let v2 = !dictionary.isEmpty
         var frame = [UInt8]()
         frame.appendLE(Format.metadataMagic)
-        frame.appendLE(UInt32(Format.headerFixedPayload + app.count))
+        frame.appendLE(
+            UInt32(v2 ? Format.headerFixedPayloadV2 + app.count + dictionary.count : Format.headerFixedPayload + app.count))
         frame.appendLE(Format.headerTag)
-        frame.appendLE(Format.version)
+        frame.appendLE(UInt16(v2 ? 2 : 1))
         frame.append(1)  // SHA-256
-        frame.append(1)  // LZ4 frame
+        frame.append(v2 ? 2 : 1)  // LZ4 frame, with the header's dictionary in version 2
         frame.append(contentsOf: journalID)
         frame.appendLE(createdAt)
         frame.appendLE(UInt16(app.count))
         frame.append(contentsOf: app)
+        if v2 {
+            frame.appendLE(UInt32(dictionary.count))
+            frame.append(contentsOf: dictionary)
+        }
         let genesis = frame.withUnsafeBytes { chainValue(previous: Format.genesisPrefix, $0) }
         frame.append(contentsOf: genesis)
         return frame
@@ -166,18 +189,26 @@ public struct JournalHeader: Sendable, Equatable {
             throw fail(.notAJournal, "the first frame is not a journal header (tag DMJH)", offset: 8)
         }
         let version = bytes.u16(12)
-        if version > Format.version {
+        if version > Format.highestVersion {
             throw fail(
                 .newerFormatVersion,
-                "format version \(version) is newer than the versions this library reads (1)", offset: 12)
+                "format version \(version) is newer than the versions this library reads (1 and 2)", offset: 12)
         }
-        guard version == Format.version else {
+        guard version >= 1 else {
             throw fail(.malformedHeader, "format version 0 is invalid", offset: 12)
         }
+        let v2 = version == 2
         let size = Int(bytes.u32(4))
-        guard size >= Format.headerFixedPayload, size <= Format.headerFixedPayload + Format.maxApplicationLength
-        else {
-            throw fail(.malformedHeader, "header frame size \(size) is out of range", offset: 4)
+        let sizes =
+            v2
+            ? (Format.headerFixedPayloadV2 + 1)...(Format.headerFixedPayloadV2 + Format.maxApplicationLength
+                + Format.maxDictionaryLength)
+            : Format.headerFixedPayload...(Format.headerFixedPayload + Format.maxApplicationLength)
+        guard sizes.contains(size) else {
+            throw fail(
+                .malformedHeader,
+                "header frame size \(size) is out of range (\(sizes.lowerBound) to \(sizes.upperBound) in version \(version))",
+                offset: 4)
         }
         guard bytes.count >= 8 + size else {
             throw fail(.malformedHeader, "the file ends inside its header (\(bytes.count) of \(8 + size) bytes)")
@@ -192,14 +223,38 @@ public struct JournalHeader: Sendable, Equatable {
         guard bytes[14] == 1 else {
             throw fail(.unsupportedAlgorithm, "hash algorithm \(bytes[14]) is not supported (1 = SHA-256)", offset: 14)
         }
-        guard bytes[15] == 1 else {
-            throw fail(.unsupportedAlgorithm, "compression \(bytes[15]) is not supported (1 = LZ4 frame)", offset: 15)
+        guard bytes[15] == (v2 ? 2 : 1) else {
+            throw fail(
+                .unsupportedAlgorithm,
+                v2
+                    ? "compression \(bytes[15]) is not supported in version 2 (2 = LZ4 frame with the header's dictionary)"
+                    : "compression \(bytes[15]) is not supported (1 = LZ4 frame)", offset: 15)
         }
         let journalID = Array(bytes[16..<32])
         let createdAt = bytes.i64(32)
         let appLength = Int(bytes.u16(40))
-        guard appLength <= Format.maxApplicationLength, Format.headerFixedPayload + appLength == size else {
-            throw fail(.malformedHeader, "application length \(appLength) does not match the frame size", offset: 40)
+        var dictionary: [UInt8] = []
+        if v2 {
+            guard appLength <= Format.maxApplicationLength, 42 + appLength + 4 <= 8 + size - 32 else {
+                throw fail(.malformedHeader, "application length \(appLength) does not fit the frame size", offset: 40)
+            }
+            let dictionaryLength = Int(bytes.u32(42 + appLength))
+            guard (1...Format.maxDictionaryLength).contains(dictionaryLength) else {
+                throw fail(
+                    .malformedHeader, "dictionary length \(dictionaryLength) is outside 1...\(Format.maxDictionaryLength)",
+                    offset: 42 + appLength)
+            }
+            guard Format.headerFixedPayloadV2 + appLength + dictionaryLength == size else {
+                throw fail(
+                    .malformedHeader,
+                    "application length \(appLength) and dictionary length \(dictionaryLength) do not match the frame size",
+                    offset: 40)
+            }
+            dictionary = Array(bytes[(46 + appLength)..<(46 + appLength + dictionaryLength)])
+        } else {
+            guard appLength <= Format.maxApplicationLength, Format.headerFixedPayload + appLength == size else {
+                throw fail(.malformedHeader, "application length \(appLength) does not match the frame size", offset: 40)
+            }
         }
         let appBytes = UnsafeRawBufferPointer(rebasing: bytes[42..<(42 + appLength)])
         guard let application = String(validating: appBytes, as: UTF8.self) else {
@@ -207,7 +262,7 @@ public struct JournalHeader: Sendable, Equatable {
         }
         return JournalHeader(
             formatVersion: version, journalID: journalID, createdAt: createdAt, application: application,
-            frameLength: 8 + size, genesis: ChainHash(bytes: genesis))
+            frameLength: 8 + size, genesis: ChainHash(bytes: genesis), frameShape: FrameShape(dictionary: dictionary))
     }
 }
 

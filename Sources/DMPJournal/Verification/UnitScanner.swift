@@ -33,6 +33,8 @@ struct ScanFailure: Error {
 final class UnitScanner {
     let window: FileWindow
     let header: JournalHeader
+    /// The header's frame shape (its dictionary, in version 2).
+    let shape: FrameShape
     /// Whether to check the LZ4 descriptor checksum (the chain covers the same bytes;
     /// verification checks both, readers only the chain).
     let checksums: Bool
@@ -55,8 +57,9 @@ final class UnitScanner {
 
     init(window: FileWindow, checksums: Bool, decompress: Bool) throws(JournalError) {
         self.window = window
-        let first = try window.available(at: 0, limit: 8 + Format.headerFixedPayload + Format.maxApplicationLength)
+        let first = try window.available(at: 0, limit: Format.maxHeaderFrame)
         self.header = try JournalHeader.parse(first, path: window.path)
+        self.shape = self.header.frameShape
         self.checksums = checksums
         self.decompress = decompress
         self.position = self.header.frameLength
@@ -162,7 +165,7 @@ final class UnitScanner {
         while true {
             guard let frame = try bytes(start, guess) else { preconditionFailure("range checked") }
             do {
-                layout = try DataFrame.walk(frame, checksums: false)
+                layout = try DataFrame.walk(frame, shape: self.shape, checksums: false)
             } catch {
                 throw fail(error.code, start + error.offset, error.message)
             }
@@ -203,9 +206,9 @@ final class UnitScanner {
             }
             do {
                 let frame = UnsafeRawBufferPointer(rebasing: unit[0..<frameLength])
-                if self.checksums { try DataFrame.checkDescriptor(frame) }
+                if self.checksums { try DataFrame.checkDescriptor(frame, shape: self.shape) }
                 try DataFrame.decompress(
-                    frame, layout: layout,
+                    frame, layout: layout, shape: self.shape,
                     into: UnsafeMutableRawBufferPointer(rebasing: self.content[0..<layout.contentSize]))
             } catch {
                 throw fail(error.code, start + error.offset, error.message)
@@ -328,7 +331,7 @@ enum TailClassifier {
         let fileSize = window.fileSize
         let p = failingUnit
         // (a) The failing unit's own structure.
-        if let end = try self.structuralEnd(of: p, window: window), end < fileSize {
+        if let end = try self.structuralEnd(of: p, window: window, shape: header.frameShape), end < fileSize {
             return false
         }
         // (b) A later, self-consistent unit.
@@ -367,7 +370,7 @@ enum TailClassifier {
 
     /// The end of the unit at `start`, by structure alone (no hashes), if its link frame is
     /// well formed and complete.
-    private static func structuralEnd(of start: Int, window: FileWindow) throws(JournalError) -> Int? {
+    private static func structuralEnd(of start: Int, window: FileWindow, shape: FrameShape) throws(JournalError) -> Int? {
         let fileSize = window.fileSize
         guard start + 12 <= fileSize else { return nil }
         let prefix = try window.readDetached(at: start, count: 12)
@@ -382,7 +385,7 @@ enum TailClassifier {
             let frame = try window.readDetached(at: start, count: guess)
             let layout: DataFrameLayout?
             do {
-                layout = try frame.withUnsafeBytes { (b) throws(FrameProblem) in try DataFrame.walk(b, checksums: false) }
+                layout = try frame.withUnsafeBytes { (b) throws(FrameProblem) in try DataFrame.walk(b, shape: shape, checksums: false) }
             } catch {
                 return nil
             }
@@ -423,7 +426,7 @@ enum TailClassifier {
                 var i = chunk.count - 4
                 while i >= 0 {
                     if chunk[i] == 0x04 && chunk[i + 1] == 0x22 && chunk[i + 2] == 0x4D && chunk[i + 3] == 0x18,
-                        chunkStart + i != field, try self.structuralEnd(of: chunkStart + i, window: window) == linkStart + length
+                        chunkStart + i != field, try self.structuralEnd(of: chunkStart + i, window: window, shape: header.frameShape) == linkStart + length
                     {
                         starts.append(chunkStart + i)
                     }

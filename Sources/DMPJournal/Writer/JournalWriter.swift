@@ -103,6 +103,10 @@ public final class JournalWriter: Sendable {
         guard application.utf8.count <= Format.maxApplicationLength else {
             throw JournalError(.invalidArgument, "the application name is longer than 256 bytes", path: path)
         }
+        if let dictionary = options.dictionary, !(1...Format.maxDictionaryLength).contains(dictionary.count) {
+            throw JournalError(
+                .invalidArgument, "the LZ4 dictionary is \(dictionary.count) bytes; it must be 1 to 65,536", path: path)
+        }
         var id = [UInt8](repeating: 0, count: 16)
         var generator = SystemRandomNumberGenerator()
         for i in 0..<16 { id[i] = UInt8.random(in: 0...255, using: &generator) }
@@ -110,7 +114,7 @@ public final class JournalWriter: Sendable {
         id[8] = (id[8] & 0x3F) | 0x80
         if let fixed = options.journalID, fixed.count == 16 { id = fixed }
         let headerBytes = JournalHeader.encode(
-            journalID: id, createdAt: options.clock.now(), application: application)
+            journalID: id, createdAt: options.clock.now(), application: application, dictionary: options.dictionary ?? [])
         let system = options.system
         let temporary = path + ".tmp-\(UInt32.random(in: 0...UInt32.max, using: &generator))"
         do throws(JournalError) {
@@ -494,7 +498,7 @@ final class CommitEngine: @unchecked Sendable {
         self.lastCheckpointSequence = lastCheckpointSequence
         self.lastUnitWasCheckpoint = lastCheckpointSequence == lastSequence && lastCheckpointSequence != nil
         self.options = options
-        self.compressor = FrameCompressor()
+        self.compressor = FrameCompressor(shape: header.frameShape)
     }
 
     var checkpointDue: Bool {

@@ -10,7 +10,8 @@ struct Events: ParsableCommand {
             match); --type may be repeated (any of them matches). --since is inclusive, --until \
             exclusive. Times are RFC 3339, or a date meaning midnight in Paris.
 
-            --format jsonl prints the stored records byte for byte (what `lz4 -dc` prints, filtered); \
+            --format jsonl prints the stored records byte for byte (what the stock `lz4 -dc` prints, \
+            filtered; see dmp dictionary); \
             json prints one object {"events":[…],"count":n}; table prints one line an event.
 
             With --dossier and an index beside the journal (dmp index), only the units holding that \

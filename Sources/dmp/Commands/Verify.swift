@@ -177,7 +177,11 @@ struct VerificationOutcome {
         var lines = KeyValueReport()
         lines.add("journal", report.path)
         lines.add("size", "\(byteSize(report.fileSize)) (\(grouped(report.fileSize)) bytes)")
-        lines.add("format", "version \(report.header.formatVersion), application \(report.header.application)")
+        lines.add(
+            "format",
+            "version \(report.header.formatVersion), application \(report.header.application)"
+                + (report.header.dictionary.isEmpty
+                    ? "" : ", LZ4 dictionary of \(grouped(report.header.dictionary.count)) bytes"))
         lines.add("journal id", report.header.journalIDString)
         lines.add("created", Instant.format(report.header.createdAt))
         lines.add(
