@@ -125,6 +125,41 @@ public enum JournalOps {
         return (records, bytes)
     }
 
+    /// The bytes a journal would take with the same batches in data frames of format version 1
+    /// (no dictionary), everything else equal: the baseline of the dictionary's gain. Each batch
+    /// becomes one LZ4 block (batches are at most 1 MiB, blocks up to 4 MiB), stored if it does
+    /// not shrink: a 15-byte descriptor, a 4-byte block header, the block and the end mark.
+    public static func sizeWithoutDictionary(_ path: String) throws -> Int {
+        let report = try JournalVerifier().verify(path: path)
+        let reader = try JournalReader(path: path)
+        var content: [UInt8] = []
+        var compressed = [UInt8](repeating: 0, count: Int(LZ4_compressBound(Int32(1 << 22))))
+        var frames = 0
+        func flush() {
+            guard !content.isEmpty else { return }
+            if compressed.count < Int(LZ4_compressBound(Int32(content.count))) {
+                compressed = [UInt8](repeating: 0, count: Int(LZ4_compressBound(Int32(content.count))))
+            }
+            let size = content.withUnsafeBytes { source in
+                compressed.withUnsafeMutableBytes { target in
+                    LZ4_compress_default(
+                        source.baseAddress!.assumingMemoryBound(to: CChar.self),
+                        target.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(source.count), Int32(target.count))
+                }
+            }
+            frames += 15 + 4 + min(Int(size), content.count) + 4
+            content.removeAll(keepingCapacity: true)
+        }
+        while try reader.nextBatch({ _, _, record in
+            content.append(contentsOf: record)
+            content.append(0x0A)
+        }) {
+            flush()
+        }
+        let header = reader.header.dictionary.isEmpty ? 0 : 4 + reader.header.dictionary.count
+        return report.fileSize - report.dataFrameBytes - header + frames
+    }
+
     /// Options for a benchmark journal.
     public static func options(sync: Bool) -> JournalOptions {
         var options = JournalOptions()
