@@ -160,9 +160,19 @@ public enum JournalOps {
         return report.fileSize - report.dataFrameBytes - header + frames
     }
 
+    /// The LZ4 dictionary of the benchmark journals (`--dictionary`: format version 2, as a
+    /// store writes), or `nil` (version 1). Set once, before any run.
+    nonisolated(unsafe) public static var dictionary: [UInt8]?
+
+    /// A dictionary of 40 synthetic events of another seed than the measured ones.
+    public static func sampleDictionary() -> [UInt8] {
+        EventGenerator(seed: 0x5EED).events(0..<40).flatMap { $0 + [0x0A] }
+    }
+
     /// Options for a benchmark journal.
     public static func options(sync: Bool) -> JournalOptions {
         var options = JournalOptions()
+        options.dictionary = Self.dictionary
         options.application = "dmp-events/1"
         options.durability = sync ? .syncEveryCommit : .noSync
         return options

@@ -7,7 +7,7 @@ import JournalBenchSupport
 /// Markdown table (see Benchmarks/README.md). Build and run in release:
 ///
 ///     swift run --package-path Benchmarks -c release journal-bench [--events N] [--seconds S]
-///         [--only append,bulk,verify,read,size] [--quick]
+///         [--only append,bulk,verify,read,size] [--quick] [--dictionary]
 @main
 struct JournalBench {
     struct Options {
@@ -37,6 +37,7 @@ struct JournalBench {
             case "--appenders": options.appenders = value(argument).split(separator: ",").compactMap { Int($0) }
             case "--only": options.sections = Set(value(argument).split(separator: ",").map(String.init))
             case "--journal-only": options.journalOnly = true
+            case "--dictionary": JournalOps.dictionary = JournalOps.sampleDictionary()
             case "--quick":
                 // A smoke run (seconds, not minutes): small fixture, short append windows.
                 options.events = 20_000
@@ -48,6 +49,7 @@ struct JournalBench {
                     usage: journal-bench [--events N] [--seconds S] [--appenders 1,64,1024]
                                          [--only append,bulk,verify,read,size] [--quick]
                                          [--journal-only]   (durable append without baselines: profiling)
+                                         [--dictionary]     (appended journals in format version 2)
                     """)
                 exit(argument == "--help" || argument == "-h" ? 0 : 2)
             }

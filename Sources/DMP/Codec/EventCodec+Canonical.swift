@@ -35,7 +35,7 @@ extension EventCodec {
         case .professionalAuthorised: payload = cursor.authorisation()
         case .documentDeposited: payload = cursor.deposit()
         case .documentReplaced: payload = cursor.deposit(replacement: true)
-        default: payload = nil
+        default: payload = cursor.generalData(kind)
         }
         guard let payload, cursor.literal("}"), cursor.atEnd else {
             return nil
@@ -88,6 +88,26 @@ struct CanonicalCursor {
                     UnsafeMutableRawBufferPointer(buffer).copyMemory(from: body)
                     return body.count
                 }
+        }
+    }
+
+    /// Reads `data`, the record's last member, with the general reader (any key order, every
+    /// type), so that the envelope already read in the canonical form is not read again; `nil` if
+    /// the general reader finds anything wrong (it then reads the whole record and says what).
+    mutating func generalData(_ kind: EventKind) -> EventPayload? {
+        let end = self.count &- 1
+        guard end > self.position, self.byte(at: end) == 0x7D else {
+            return nil
+        }
+        let value = UnsafeRawBufferPointer(start: self.pointer + self.position, count: end &- self.position)
+        var reader = FieldReader(value, base: self.position)
+        do {
+            let payload = try EventCodec.readData(kind, version: 1, versionAt: 0, from: &reader)
+            try reader.expectEnd()
+            self.position = end
+            return payload
+        } catch {
+            return nil
         }
     }
 

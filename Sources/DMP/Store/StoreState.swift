@@ -20,7 +20,7 @@ struct StoreState {
     }
 
     /// Every dossier's state.
-    var states: [DossierID: DossierState] = [:]
+    var states = DossierStates()
     /// Identifier (current and old, ID-3) → dossier.
     var identifiers: [String: DossierID] = [:]
     /// Idempotency key → outcome, for the keys of the window.
@@ -53,7 +53,8 @@ struct StoreState {
     mutating func apply(_ event: Event) {
         let dossier = event.dossier
         // Mutate in place: copying the state out and back would copy its collections every event.
-        self.states[dossier, default: DossierState(id: dossier)].apply(event)
+        let slot = self.states.slot(of: dossier)
+        self.states.values[slot].apply(event)
         self.lastAt = max(self.lastAt, event.at)
         switch event.payload {
         case .openingNoticeSent(let identifier, _, _, _, _), .identifierChanged(let identifier):
@@ -61,14 +62,14 @@ struct StoreState {
         case .dossierOpened(_, let identifier?, _, _, _, _):
             self.identifiers[identifier.description] = dossier
         case .dossierPurged:
-            for identifier in self.states[dossier]?.identifiers ?? []
+            for identifier in self.states.values[slot].identifiers
             where self.identifiers[identifier.description] == dossier {
                 self.identifiers[identifier.description] = nil
             }
         default:
             break
         }
-        self.figures.apply(event, traits: self.states[dossier]?.traits)
+        self.figures.apply(event, traits: self.states.values[slot].traits)
         // Only a command's first event is recorded. (A key comes back only in a retry, which
         // appends nothing, or once forgotten, after the window, so at another time.)
         if event.command != self.lastKey || event.at != self.lastKeyAt {
@@ -127,5 +128,40 @@ struct StoreState {
     /// Starts a command's events: the next event is a command's first, whatever its key.
     mutating func beginCommand() {
         self.lastKey = ""
+    }
+}
+
+/// Every dossier's state, kept in an array in the order the dossiers first appear, with a map from
+/// each id to its place. A dictionary of states would move every state (hundreds of bytes, with
+/// their collections) each time it grows; this moves the small map only, and a replay finds a
+/// state with one lookup of its id.
+struct DossierStates: Equatable {
+    /// The states, in the order the dossiers first appeared.
+    var values: [DossierState] = []
+    /// Where each dossier's state is in `values`.
+    private var slots: [DossierID: Int] = [:]
+
+    /// Every dossier id.
+    var keys: Dictionary<DossierID, Int>.Keys { self.slots.keys }
+
+    /// The state of a dossier, if it has had an event.
+    subscript(id: DossierID) -> DossierState? {
+        self.slots[id].map { self.values[$0] }
+    }
+
+    /// The place of a dossier's state in `values`, made (with the state before any event) on its
+    /// first event.
+    mutating func slot(of id: DossierID) -> Int {
+        if let slot = self.slots[id] {
+            return slot
+        }
+        self.slots[id] = self.values.count
+        self.values.append(DossierState(id: id))
+        return self.values.count - 1
+    }
+
+    /// The same dossiers in the same states, whatever their order.
+    static func == (lhs: DossierStates, rhs: DossierStates) -> Bool {
+        lhs.values.count == rhs.values.count && lhs.values.allSatisfy { rhs[$0.id] == $0 }
     }
 }

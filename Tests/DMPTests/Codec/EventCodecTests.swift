@@ -152,6 +152,31 @@ import Testing
         }
     }
 
+    @Test("every type's canonical record is read on the fast path; types without a fast reader have their data read by the general reader")
+    func everyTypeTakesTheCanonicalEnvelope() throws {
+        var types = Set<String>()
+        for event in EventSamples.all + EventSamples.variants {
+            let bytes = EventCodec.encode(event)
+            guard let fast = Self.canonical(bytes) else { continue }
+            #expect(fast == event)
+            types.insert(event.type)
+        }
+        #expect(types == Set(EventKind.allCases.map(\.rawValue)))
+        // Bad data in a type without a fast reader: the fast path gives up, and the general
+        // reader names the field.
+        var bytes = EventCodec.encode(EventSamples.all[0])
+        let text = String(decoding: bytes, as: UTF8.self)
+        let broken = text.replacingOccurrences(of: #""data":{"#, with: #""data":{"bogus":1,"#)
+        bytes = Array(broken.utf8)
+        #expect(Self.canonical(bytes) == nil)
+        #expect(throws: EventDecodingError.self) { _ = try EventCodec.decode(bytes) }
+        do {
+            _ = try EventCodec.decode(bytes)
+        } catch {
+            #expect(error.message.hasPrefix("data"), "\(error)")
+        }
+    }
+
     /// A replacement whose metadata takes the fast path (plain confidentiality).
     static var plainReplacement: Event {
         var event = EventSamples.all[16]

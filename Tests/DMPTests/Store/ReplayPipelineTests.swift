@@ -83,8 +83,8 @@ struct ReplayPipelineTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let expected = try Self.replay(path, threaded: false)
         let store = try await DMPStore.open(at: path, configuration: storeConfiguration())
-        for (id, state) in expected.states {
-            #expect(await store.state(of: id) == state)
+        for state in expected.states.values {
+            #expect(await store.state(of: state.id) == state)
         }
         #expect(await store.managementFigures() == expected.figures.figures)
         try await store.close()
@@ -97,6 +97,6 @@ struct ReplayPipelineTests {
         #expect(throws: EventDecodingError.self) {
             try record.withUnsafeBytes { try pipeline.replay($0, firstSequence: 1) }
         }
-        #expect(pipeline.finish().states.isEmpty)
+        #expect(pipeline.finish().states.values.isEmpty)
     }
 }
