@@ -176,7 +176,7 @@ public actor DMPStore {
             let context = DecisionContext(
                 now: now, settings: self.configuration.settings,
                 dossierHolding: { identifier in
-                    guard let id = index[identifier.description], states[id]?.status != .purged else { return nil }
+                    guard let id = index[identifier], states[id]?.status != .purged else { return nil }
                     return id
                 })
             decision = try Decider.decide(command, state: state, context: context)
@@ -250,7 +250,7 @@ public actor DMPStore {
 
     /// The live (not purged) dossier holding an identifier, old identifiers included (ID-3).
     public func dossier(for identifier: PatientIdentifier) -> DossierID? {
-        guard let id = self.live.identifiers[identifier.description], self.live.states[id]?.status != .purged else { return nil }
+        guard let id = self.live.identifiers[identifier], self.live.states[id]?.status != .purged else { return nil }
         return id
     }
 

@@ -22,7 +22,7 @@ struct StoreState {
     /// Every dossier's state.
     var states = DossierStates()
     /// Identifier (current and old, ID-3) → dossier.
-    var identifiers: [String: DossierID] = [:]
+    var identifiers: [PatientIdentifier: DossierID] = [:]
     /// Idempotency key → outcome, for the keys of the window.
     var outcomes: [String: Outcome] = [:]
     /// Keys in the order they were first seen, with their time, to forget them after the window.
@@ -58,13 +58,13 @@ struct StoreState {
         self.lastAt = max(self.lastAt, event.at)
         switch event.payload {
         case .openingNoticeSent(let identifier, _, _, _, _), .identifierChanged(let identifier):
-            self.identifiers[identifier.description] = dossier
+            self.identifiers[identifier] = dossier
         case .dossierOpened(_, let identifier?, _, _, _, _):
-            self.identifiers[identifier.description] = dossier
+            self.identifiers[identifier] = dossier
         case .dossierPurged:
             for identifier in self.states.values[slot].identifiers
-            where self.identifiers[identifier.description] == dossier {
-                self.identifiers[identifier.description] = nil
+            where self.identifiers[identifier] == dossier {
+                self.identifiers[identifier] = nil
             }
         default:
             break
