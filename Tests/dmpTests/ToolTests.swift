@@ -164,6 +164,15 @@ struct ToolTests {
         let v1 = try dmp("dictionary", fixture("good.dmpj"), "-o", directory.appendingPathComponent("none.bin").path)
         #expect(v1.status == 2 && v1.stderr.contains("version 1"), "\(v1.stderr)")
         #expect(try dmp("dictionary", directory.appendingPathComponent("missing.dmpj").path, "-o", dictionary).status == 2)
+        // A damaged dictionary is a damaged header: exit 1, nothing written.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: journal))
+        bytes[500] ^= 0x01
+        let damaged = directory.appendingPathComponent("damaged.dmpj").path
+        try bytes.write(to: URL(fileURLWithPath: damaged))
+        let none = directory.appendingPathComponent("none-2.bin").path
+        let refused = try dmp("dictionary", damaged, "-o", none)
+        #expect(refused.status == 1 && refused.stderr.contains("malformed_header"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: none))
     }
 
     @Test(

@@ -17,8 +17,9 @@ struct DictionaryCommand: ParsableCommand {
 
             Only the header is read: this does not verify the journal (use dmp verify).
 
-            Exit status: 0 written; 2 a missing or unreadable file, not a journal, a damaged header, \
-            a version 1 journal, or an output that cannot be written.
+            Exit status: 0 written; 1 a damaged header; 2 a missing or unreadable file, not a \
+            journal, a newer format version, a version 1 journal, or an output that cannot be \
+            written.
 
             Examples:
               dmp dictionary journal.dmpj -o dictionary.bin
