@@ -297,7 +297,7 @@ struct DossierIndexTests {
         try store(original + [0], path)
         #expect(throws: DossierIndexError.corrupt) { try DossierIndex(journal: journal) }
         var newer = original
-        newer[8] = 2  // version, checked before the header's digest
+        newer[8] = 3  // version, checked before the header's digest
         try store(newer, path)
         #expect(throws: DossierIndexError.unsupportedVersion) { try DossierIndex(journal: journal) }
         let update = try DossierIndex.update(journal: journal)
@@ -373,11 +373,13 @@ struct DossierIndexTests {
                 for key in byUnit[unit]! { table.add(key, unit: ordinal) }
             }
             table.finish()
-            let (entries, postings) = try IndexWriter.encode(saved: nil, tail: table)
+            let encoded = try IndexWriter.encode(saved: nil, tail: table)
             var header = file.header
-            header.dossiers = entries.count / IndexFormat.entrySize
-            header.postingsSize = postings.count
-            try IndexWriter.write([header.encode(), entries, postings], to: good.path)
+            header.dossiers = encoded.dossiers
+            header.postingsSize = encoded.postings.count
+            header.identifierEntries = 0
+            header.identifiers = 0
+            try IndexWriter.write([header.encode(), encoded.table, encoded.postings], to: good.path)
         }
         func victimEvents() throws -> [Event] {
             var events: [Event] = []
@@ -405,5 +407,466 @@ struct DossierIndexTests {
                 of: victim, viewer: .holder, journal: journal, index: try DossierIndex(journal: journal))
             #expect(trace.isEmpty)
         }
+    }
+}
+
+// MARK: - The identifier table
+
+/// A patient identifier of kind `kind` with its correct key (97 − n mod 97).
+func ins(_ thirteen: String, _ kind: INS.Kind) -> PatientIdentifier {
+    let key = 97 - Int(UInt64(thirteen.replacingCorsica())! % 97)
+    return try! PatientIdentifier(thirteen + (key < 10 ? "0" : "") + String(key), kind: kind)
+}
+
+extension IndexedHistory {
+    /// A history rich in identity events (ID-3, LC-3), written through the store: for each person,
+    /// one of six stories, interleaved in time, with a tick every three days.
+    ///
+    /// 0. created with a NIR;
+    /// 1. created with an INS-C, later changed to a NIR;
+    /// 2. notified with a NIA (opened by a tick 6 weeks later), later changed to a NIR;
+    /// 3. created with a NIR, closed, deletion asked, purged by a tick 3 months later, then
+    ///    created again with the same NIR (a new dossier);
+    /// 4. created with a NIA of the same 15 characters as story 0's NIR (another dossier);
+    /// 5. created with a NIR, rectified to another, then back to the first.
+    static func identities(seed: UInt64, people: Int) async throws -> IndexedHistory {
+        let (directory, path) = temporaryJournal()
+        var rng = Seeded(state: seed)
+        var planned: [(at: Int64, order: Int, command: Command)] = []
+        func plan(_ at: Int64, _ command: Command) { planned.append((at, planned.count, command)) }
+        func number(_ person: Int) -> String { "1850575056" + String(1000 + person).suffix(3) }
+        for person in 0..<people {
+            let at = start + Int64.random(in: 0...(60 * day), using: &rng)
+            let later = { (days: ClosedRange<Int64>) in Int64.random(in: days, using: &rng) * day }
+            let create = { (key: String, identifier: PatientIdentifier, at: Int64) in
+                plan(
+                    at,
+                    Command(
+                        key: key, actor: .holder(), at: at,
+                        action: .createDossier(
+                            identifier: identifier, traits: traits(), mode: .holderRequest, expressConsent: true)))
+            }
+            let dossier = Decider.derivedDossierID(key: "p-\(person)")
+            let change = { (identifier: PatientIdentifier, at: Int64, step: Int) in
+                plan(
+                    at,
+                    Command(
+                        key: "p-\(person)-change-\(step)", actor: .operatorFeed, dossier: dossier, at: at,
+                        action: .changeIdentifier(identifier: identifier)))
+            }
+            let nir = ins(number(person), .nir)
+            switch person % 6 {
+            case 0:
+                create("p-\(person)", nir, at)
+            case 1:
+                create(
+                    "p-\(person)", try PatientIdentifier("1234567890123456789" + String(1000 + person).suffix(3)), at)
+                change(nir, at + later(1...90), 0)
+            case 2:
+                plan(
+                    at,
+                    Command(
+                        key: "p-\(person)", actor: agent, at: at,
+                        action: .sendOpeningNotice(
+                            identifier: ins(number(person), .nia), traits: traits(), channel: .email)))
+                change(nir, at + later(1...90), 0)
+            case 3:
+                create("p-\(person)", nir, at)
+                let closed = at + later(1...10)
+                plan(
+                    closed,
+                    Command(
+                        key: "p-\(person)-close", actor: .holder(), dossier: dossier, at: closed,
+                        action: .closeDossier(reason: .holderRequest)))
+                plan(
+                    closed + day,
+                    Command(
+                        key: "p-\(person)-delete", actor: .holder(), dossier: dossier, at: closed + day,
+                        action: .requestDeletion))
+                create("p-\(person)-again", nir, closed + later(100...120))
+            case 4:
+                create("p-\(person)", ins(number(person - 4), .nia), at)
+            default:
+                create("p-\(person)", nir, at)
+                let other = ins("2850575056" + String(1000 + person).suffix(3), .nir)
+                let changed = at + later(1...40)
+                change(other, changed, 0)
+                change(nir, changed + later(1...40), 1)
+            }
+        }
+        let end = planned.map(\.at).max()! + day
+        var tick = start
+        while tick <= end {
+            plan(tick, Command(key: "tick-\(tick)", actor: .system, at: tick, action: .tick))
+            tick += 3 * day
+        }
+        planned.sort { ($0.at, $0.order) < ($1.at, $1.order) }
+        let store = try await DMPStore.open(at: path, configuration: storeConfiguration())
+        for item in planned { _ = try? await store.execute(item.command) }
+        try await store.close()
+        var records: [[UInt8]] = []
+        var dossiers: [DossierID] = []
+        var times: [Int64] = []
+        let reader = try JournalReader(path: path)
+        while let record = try reader.next() {
+            records.append(record.bytes)
+            let event = try EventCodec.decode(record.bytes)
+            if !dossiers.contains(event.dossier) { dossiers.append(event.dossier) }
+            times.append(event.at)
+        }
+        return IndexedHistory(directory: directory, records: records, dossiers: dossiers, times: times)
+    }
+}
+
+/// The identifier an identity event gives its dossier, read independently of the index.
+func identifierGiven(by event: Event) -> String? {
+    switch event.payload {
+    case .openingNoticeSent(let identifier, _, _, _, _): identifier.description
+    case .dossierOpened(_, let identifier, _, _, _, _): identifier?.description
+    case .identifierChanged(let identifier): identifier.description
+    default: nil
+    }
+}
+
+/// What the tool's scan finds for `names`: every dossier an identity event gave one of them, in
+/// order of the last such event.
+func scannedHolders(_ names: Set<String>, records: ArraySlice<[UInt8]>) throws -> [DossierID] {
+    var holders: [DossierID] = []
+    for record in records {
+        let event = try EventCodec.decode(record)
+        guard let given = identifierGiven(by: event), names.contains(given) else { continue }
+        holders.removeAll { $0 == event.dossier }
+        holders.append(event.dossier)
+    }
+    return holders
+}
+
+/// Every identifier the records give, and every 15-character number given as a NIR or a NIA.
+func identifierNames(_ records: ArraySlice<[UInt8]>) throws -> (names: [String], numbers: [String]) {
+    var names: Set<String> = []
+    for record in records {
+        if let given = identifierGiven(by: try EventCodec.decode(record)) { names.insert(given) }
+    }
+    let numbers = Set(names.filter { $0.hasPrefix("NIR:") || $0.hasPrefix("NIA:") }.map { String($0.dropFirst(4)) })
+    return (names.sorted(), numbers.sorted())
+}
+
+/// Whether the index finds, for every identifier of `records` (the journal it was built from),
+/// for every number taken as a NIR and a NIA together, and for identifiers never given, what
+/// the scan finds.
+func expectLookupsEqualScan(_ index: DossierIndex, records: ArraySlice<[UInt8]>) throws {
+    let (names, numbers) = try identifierNames(records)
+    #expect(!names.isEmpty)
+    for name in names {
+        let found = try index.dossiers(identifiedBy: [try PatientIdentifier(name)])
+        #expect(found == (try scannedHolders([name], records: records)), "\(name)")
+        #expect(!found.isEmpty)
+    }
+    for number in numbers {
+        let both = [try PatientIdentifier(number, kind: .nir), try PatientIdentifier(number, kind: .nia)]
+        #expect(
+            try index.dossiers(identifiedBy: both)
+                == (try scannedHolders(Set(both.map(\.description)), records: records)),
+            "\(number)")
+    }
+    for never in [
+        ins("1990199999999", .nir), ins("1990199999999", .nia),
+        try PatientIdentifier(String(repeating: "9", count: 22)),
+    ] {
+        #expect(try index.dossiers(identifiedBy: [never]).isEmpty, "\(never)")
+    }
+    #expect(try index.dossiers(identifiedBy: []).isEmpty)
+}
+
+/// The identifier table of the index at `path`, rewritten by `forge` with recomputed checks and
+/// header (what a forger who read the format would do).
+func forgeIdentifiers(
+    _ path: String, _ forge: (inout [IndexFile.IdentifierEntry]) -> Void
+) throws {
+    let file = try IndexFile(path: path)
+    var entries: [IndexFile.IdentifierEntry] = []
+    try file.forEachIdentifierEntry { entries.append($0) }
+    forge(&entries)
+    entries.sort(by: <)
+    var area: [UInt8] = []
+    for entry in entries {
+        let start = area.count
+        entry.key.append(to: &area)
+        area.appendLE(UInt64(entry.unit))
+        area.appendLE(UInt32(entry.dossier))
+        let check = area.withUnsafeBytes {
+            IndexFormat.identifierEntryCheck(UnsafeRawBufferPointer(rebasing: $0[start..<(start + 28)]))
+        }
+        area.appendLE(check)
+    }
+    var header = file.header
+    header.identifierEntries = entries.count
+    header.identifiers = Set(entries.map(\.key)).count
+    let original = try bytes(path)
+    try store(
+        header.encode() + original[IndexFormat.headerSize..<file.header.identifiersOffset] + area, path)
+}
+
+@Suite("The dossier index's identifier table: the same dossiers as a scan, incremental, never trusted")
+struct IdentifierTableTests {
+    @Test(
+        "ID-3: every identifier ever given finds through the index the dossiers a scan finds, latest holder last",
+        arguments: [1, 2])
+    func lookupsEqualScan(seed: UInt64) async throws {
+        let history = try await IndexedHistory.identities(seed: seed, people: 36)
+        defer { try? FileManager.default.removeItem(atPath: history.directory) }
+        let journal = try await history.write("identities.dmpj", 0..<history.records.count, seed: seed)
+        // In memory (all of it scanned), then saved and reopened (all of it from the file).
+        try expectLookupsEqualScan(try DossierIndex.build(journal: journal), records: history.records[...])
+        let update = try DossierIndex.update(journal: journal)
+        #expect(update.index.savedIdentifiers == (try identifierNames(history.records[...])).names.count)
+        let reopened = try DossierIndex(journal: journal)
+        #expect(reopened.unsavedUnits == 0)
+        try expectLookupsEqualScan(reopened, records: history.records[...])
+        // The stories happened: a number that is a NIR of one dossier and a NIA of another.
+        let numbers = try identifierNames(history.records[...]).numbers
+        #expect(
+            try numbers.contains { number in
+                try reopened.dossiers(identifiedBy: [
+                    try PatientIdentifier(number, kind: .nir), try PatientIdentifier(number, kind: .nia),
+                ]).count > 1
+            })
+        #expect(try DossierIndex.update(journal: journal).action == .unchanged, "the full check passes")
+    }
+
+    @Test("ID-3: a dossier is found by an old identifier through the index, and by its new one")
+    func oldIdentifier() async throws {
+        let history = try await IndexedHistory.identities(seed: 3, people: 12)
+        defer { try? FileManager.default.removeItem(atPath: history.directory) }
+        let journal = try await history.write("old.dmpj", 0..<history.records.count)
+        let index = try DossierIndex.update(journal: journal).index
+        let events = try history.records.map { try EventCodec.decode($0) }
+        let changes = events.filter { if case .identifierChanged = $0.payload { true } else { false } }
+        #expect(changes.count >= 4)
+        for change in changes {
+            let old = try #require(
+                events.last {
+                    $0.dossier == change.dossier && $0.sequence < change.sequence && identifierGiven(by: $0) != nil
+                })
+            for identifier in [identifierGiven(by: old)!, identifierGiven(by: change)!] {
+                #expect(try index.dossiers(identifiedBy: [try PatientIdentifier(identifier)]) == [change.dossier])
+            }
+        }
+    }
+
+    @Test("LC-3: an identifier held by a purged dossier and by the dossier created again names both, the new one last")
+    func purgedAndCreatedAgain() async throws {
+        let history = try await IndexedHistory.identities(seed: 4, people: 12)
+        defer { try? FileManager.default.removeItem(atPath: history.directory) }
+        let journal = try await history.write("again.dmpj", 0..<history.records.count)
+        let index = try DossierIndex.update(journal: journal).index
+        let events = try history.records.map { try EventCodec.decode($0) }
+        let purged = events.filter { if case .dossierPurged = $0.payload { true } else { false } }.map(\.dossier)
+        #expect(purged.count >= 2)
+        for dossier in purged {
+            let given = try #require(events.first { $0.dossier == dossier }.flatMap(identifierGiven(by:)))
+            let holders = try index.dossiers(identifiedBy: [try PatientIdentifier(given)])
+            #expect(holders.count == 2 && holders.first == dossier, "\(given)")
+            // A bare number: the NIR's holders and the NIA's (story 4), in journal order.
+            let number = String(given.dropFirst(4))
+            let both = [try PatientIdentifier(number, kind: .nir), try PatientIdentifier(number, kind: .nia)]
+            #expect(
+                try index.dossiers(identifiedBy: both)
+                    == (try scannedHolders(Set(both.map(\.description)), records: history.records[...])))
+        }
+    }
+
+    @Test("identity events are recognised by the fast path exactly as the decoder reads them, canonical or not")
+    func identityFastPath() async throws {
+        let history = try await IndexedHistory.identities(seed: 5, people: 12)
+        defer { try? FileManager.default.removeItem(atPath: history.directory) }
+        var openedWithout = 0
+        for record in history.records {
+            let event = try EventCodec.decode(record)
+            let read = try record.withUnsafeBytes { try RecordDossier.keyAndIdentifier(of: $0) }
+            #expect(read.key == DossierKey(event.dossier))
+            #expect(read.identifier?.description == identifierGiven(by: event))
+            // The same record with its type escaped: not canonical, read by the decoder.
+            let text = String(decoding: record, as: UTF8.self)
+            let escaped = Array(
+                text.replacingOccurrences(
+                    of: "\"type\":\"\(event.type)\"",
+                    with: "\"type\":\"\\u00\(String(event.type.utf8.first!, radix: 16))\(event.type.dropFirst())\""
+                ).utf8)
+            #expect(escaped.withUnsafeBytes { RecordDossier.fastEnvelope($0) } == nil)
+            let slow = try escaped.withUnsafeBytes { try RecordDossier.keyAndIdentifier(of: $0) }
+            #expect(slow.key == read.key && slow.identifier == read.identifier)
+            guard let kind = EventKind(rawValue: event.type), [.openingNoticeSent, .dossierOpened, .identifierChanged].contains(kind)
+            else { continue }
+            // The identifier read in place, as written, or the certainty that there is none.
+            let fast = record.withUnsafeBytes { RecordDossier.fastIdentifier($0, kind) }
+            #expect(fast == identifierGiven(by: event).map { .identifier(try! PatientIdentifier($0)) } ?? .nothing)
+            guard let given = identifierGiven(by: event) else {
+                openedWithout += 1
+                // A backslash somewhere: none is not certain, and the decoder reads the record.
+                let escaped = Array(text.replacingOccurrences(of: "\"command\":\"", with: "\"command\":\"\\u0041").utf8)
+                #expect(escaped.withUnsafeBytes { RecordDossier.fastIdentifier($0, kind) } == nil)
+                #expect(try escaped.withUnsafeBytes { try RecordDossier.keyAndIdentifier(of: $0) }.identifier == nil)
+                continue
+            }
+            // Written otherwise (spaces, an escaped digit), not read in place but by the decoder,
+            // to the same value.
+            let number = given.split(separator: ":")[1]
+            let variants = [
+                "\"identifier\":\"\(given.split(separator: ":")[0]):\(number.prefix(1)) \(number.dropFirst())\"",
+                "\"identifier\":\"\(given.split(separator: ":")[0]):\\u003\(number.prefix(1))\(number.dropFirst())\"",
+            ]
+            for variant in variants {
+                let other = Array(text.replacingOccurrences(of: "\"identifier\":\"\(given)\"", with: variant).utf8)
+                #expect(other.withUnsafeBytes { RecordDossier.fastIdentifier($0, kind) } == nil, "\(variant)")
+                let decoded = try other.withUnsafeBytes { try RecordDossier.keyAndIdentifier(of: $0) }
+                #expect(decoded.identifier?.description == given, "\(variant)")
+            }
+        }
+        #expect(openedWithout > 0, "dossiers opened after a notice (no identifier in DossierOpened)")
+    }
+
+    @Test(
+        "the identifier table is kept up incrementally: extended over several appends, it equals a rebuild, byte for byte")
+    func incremental() async throws {
+        let history = try await IndexedHistory.identities(seed: 6, people: 30)
+        defer { try? FileManager.default.removeItem(atPath: history.directory) }
+        let count = history.records.count
+        let cuts = [0, count / 5, count / 3, count / 2, 3 * count / 4, count]
+        let journal = history.directory + "/growing.dmpj"
+        for (step, (from, to)) in zip(cuts, cuts.dropFirst()).enumerated() {
+            try await history.write("growing.dmpj", from..<to, seed: UInt64(step))
+            // Before saving: the saved part from the file, the rest scanned at opening.
+            if step > 0 {
+                let opened = try DossierIndex(journal: journal)
+                #expect(opened.unsavedEvents == to - from)
+                try expectLookupsEqualScan(opened, records: history.records[0..<to])
+            }
+            let update = try DossierIndex.update(journal: journal)
+            #expect(update.action == (step == 0 ? .created : .extended))
+            try expectLookupsEqualScan(try DossierIndex(journal: journal), records: history.records[0..<to])
+        }
+        let extended = try bytes(DossierIndex.path(forJournal: journal))
+        #expect(try DossierIndex.update(journal: journal, rebuild: true).action == .rebuilt)
+        #expect(try bytes(DossierIndex.path(forJournal: journal)) == extended, "an extended index equals a rebuilt one")
+    }
+
+    @Test(
+        "every flipped byte of the identifier table is detected: a lookup or the full check fails, never a wrong dossier"
+    )
+    func flippedBytes() async throws {
+        let history = try await IndexedHistory.identities(seed: 7, people: 12)
+        defer { try? FileManager.default.removeItem(atPath: history.directory) }
+        let journal = try await history.write("flips.dmpj", 0..<history.records.count)
+        let good = try DossierIndex.update(journal: journal).index
+        let original = try bytes(good.path)
+        let file = try IndexFile(path: good.path)
+        let names = try identifierNames(history.records[...]).names
+        var expected: [String: [DossierID]] = [:]
+        for name in names { expected[name] = try good.dossiers(identifiedBy: [try PatientIdentifier(name)]) }
+        // The identifier counts of the header, and the whole identifier table.
+        let positions =
+            Array(IndexFormat.identifierEntriesOffset..<IndexFormat.headerDigestOffset)
+            + Array(file.header.identifiersOffset..<original.count)
+        for position in positions {
+            var damaged = original
+            damaged[position] ^= 1 << UInt8(position % 8)
+            try store(damaged, good.path)
+            var detected = false
+            do {
+                let index = try DossierIndex(journal: journal)
+                for name in names {
+                    do {
+                        let found = try index.dossiers(identifiedBy: [try PatientIdentifier(name)])
+                        #expect(found == expected[name], "byte \(position), \(name)")
+                    } catch DossierIndexError.corrupt {
+                        detected = true
+                    }
+                }
+            } catch DossierIndexError.corrupt {
+                detected = true
+            }
+            if !detected {
+                let update = try DossierIndex.update(journal: journal)
+                #expect(update.action == .rebuilt, "byte \(position)")
+                #expect(update.reason == DossierIndexError.corrupt)
+            }
+        }
+        try store(original, good.path)
+        #expect(try DossierIndex.update(journal: journal).action == .unchanged)
+    }
+
+    @Test(
+        "a forged identifier table (recomputed checks) makes a lookup fail or omit, never name a dossier not given the identifier"
+    )
+    func forgedEntries() async throws {
+        let history = try await IndexedHistory.identities(seed: 8, people: 12)
+        defer { try? FileManager.default.removeItem(atPath: history.directory) }
+        let journal = try await history.write("forged.dmpj", 0..<history.records.count)
+        let path = try DossierIndex.update(journal: journal).index.path
+        let original = try bytes(path)
+        let names = try identifierNames(history.records[...]).names
+        var truth: [String: [DossierID]] = [:]
+        for name in names { truth[name] = try scannedHolders([name], records: history.records[...]) }
+        let file = try IndexFile(path: path)
+        var entries: [IndexFile.IdentifierEntry] = []
+        try file.forEachIdentifierEntry { entries.append($0) }
+        let units = Set(entries.map(\.unit)).sorted()
+        /// Whether every lookup fails as corrupt or answers a subsequence of the truth.
+        func expectNoWrongDossier(_ what: String) throws -> Int {
+            let index = try DossierIndex(journal: journal)
+            var failures = 0
+            for name in names {
+                do {
+                    let found = try index.dossiers(identifiedBy: [try PatientIdentifier(name)])
+                    let truth = truth[name]!
+                    #expect(found.allSatisfy(truth.contains), "\(what): \(name)")
+                    #expect(found == truth.filter(found.contains), "\(what): \(name), in order")
+                } catch DossierIndexError.corrupt {
+                    failures += 1
+                }
+            }
+            return failures
+        }
+        for (number, entry) in entries.enumerated() {
+            // Another dossier, another unit, or another identifier's key for the same entry.
+            let forgeries: [(String, (inout IndexFile.IdentifierEntry) -> Void)] = [
+                ("dossier", { $0.dossier = ($0.dossier + 1 + number % 5) % file.header.dossiers }),
+                ("unit", { $0.unit = units[(units.firstIndex(of: $0.unit)! + 1) % units.count] }),
+                ("key", { entry in entry.key = entries.first { $0.key > entry.key }?.key ?? entries[0].key }),
+            ]
+            for (what, change) in forgeries {
+                try store(original, path)
+                try forgeIdentifiers(path) { all in
+                    if let position = all.firstIndex(of: entry) { change(&all[position]) }
+                }
+                #expect(try expectNoWrongDossier("\(what) of entry \(number)") >= 1, "\(what) of entry \(number)")
+            }
+        }
+        // Entries removed: dossiers omitted, never others.
+        try store(original, path)
+        try forgeIdentifiers(path) { all in all = all.enumerated().filter { $0.offset % 3 != 0 }.map(\.element) }
+        #expect(try expectNoWrongDossier("removed") == 0)
+    }
+
+    @Test("a version 1 index (no identifier table) is another format version: refused on opening, rebuilt by update")
+    func versionOne() async throws {
+        let history = try await IndexedHistory.identities(seed: 9, people: 8)
+        defer { try? FileManager.default.removeItem(atPath: history.directory) }
+        let journal = try await history.write("v1.dmpj", 0..<history.records.count)
+        let path = try DossierIndex.update(journal: journal).index.path
+        let current = try bytes(path)
+        let header = try IndexFile(path: path).header
+        // The same table and postings under a version 1 header: 176 bytes, its SHA-256 at 144.
+        var old = Array(current[0..<144])
+        old.replaceSubrange(8..<16, with: [1, 0, 0, 0, 176, 0, 0, 0])
+        old += Array(SHA256.hash(data: old))
+        try store(old + current[IndexFormat.headerSize..<header.identifiersOffset], path)
+        #expect(throws: DossierIndexError.unsupportedVersion) { try DossierIndex(journal: journal) }
+        let update = try DossierIndex.update(journal: journal)
+        #expect(update.action == .rebuilt)
+        #expect(update.reason == DossierIndexError.unsupportedVersion)
+        #expect(try bytes(path) == current)
+        try expectLookupsEqualScan(update.index, records: history.records[...])
     }
 }

@@ -43,6 +43,11 @@ struct IndexToolTests {
         #expect(json["events"] as? Int == records.count)
         #expect(json["addedEvents"] as? Int == records.count)
         #expect(json["dossiers"] as? Int == dossierIDs(records).count)
+        let identities = records.filter {
+            ["OpeningNoticeSent", "DossierOpened", "IdentifierChanged"].contains($0["type"] as? String)
+        }
+        let identifiers = Set(identities.compactMap { ($0["data"] as? [String: Any])?["identifier"] as? String })
+        #expect(json["identifiers"] as? Int == identifiers.count)
         #expect(json["reason"] is NSNull)
         let again = try dmp("index", journal, "--format", "json")
         try validate(again.stdout, schema: "index")
@@ -208,5 +213,300 @@ struct IndexToolTests {
             #expect(run.stderr.contains("cannot save"), "\(run.stderr)")
             #expect(try Data(contentsOf: URL(fileURLWithPath: journal + ".idx")) == damaged)
         }
+    }
+}
+
+// MARK: - Identifiers through the index
+
+/// A 15-character number with its NIR/NIA key (97 − n mod 97) after `thirteen` characters.
+func keyed(_ thirteen: String) -> String {
+    let key = 97 - Int(UInt64(thirteen)! % 97)
+    return thirteen + (key < 10 ? "0" : "") + String(key)
+}
+
+/// One `dmp exec` line.
+func commandLine(
+    _ key: String, actor: String, at: String, action: String, dossier: String? = nil, data: String? = nil
+) -> String {
+    let actors = [
+        "holder": #"{"id":"holder","role":"holder","auth":"holder_login"}"#,
+        "feed": #"{"id":"operator-feed","role":"operator_feed","auth":"system"}"#,
+        "system": #"{"id":"system","role":"system","auth":"system"}"#,
+    ]
+    return #"{"key":"\#(key)","actor":\#(actors[actor]!),"# + (dossier.map { #""dossier":"\#($0)","# } ?? "")
+        + #""at":"\#(at)","action":"\#(action)""# + (data.map { #","data":\#($0)"# } ?? "") + "}"
+}
+
+/// A `CreateDossier` line.
+func creation(_ key: String, _ identifier: String, at: String) -> String {
+    commandLine(
+        key, actor: "holder", at: at, action: "CreateDossier",
+        data: #"{"identifier":"\#(identifier)","traits":{"birthName":"MARTIN","firstNames":["PAUL"],"#
+            + #""birthDate":"1985-05-12","sex":"M","birthPlace":"75056"},"mode":"holder_request","expressConsent":true}"#
+    )
+}
+
+/// Runs `dmp exec` on `lines`.
+func executeCommands(_ journal: String, _ lines: [String]) throws {
+    let run = try dmp(["exec", journal, "-", "--no-sync"], input: Data((lines.joined(separator: "\n") + "\n").utf8))
+    #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+}
+
+/// Whether every query by `identifiers` gives, through the index, the status, output and notes
+/// of the scan (`--no-index`).
+func expectSameAsScan(_ journal: String, _ identifiers: [String], _ when: String) throws {
+    for identifier in identifiers {
+        for arguments in [
+            ["state", journal, "--dossier", identifier, "--format", "json"],
+            ["trace", journal, "--dossier", identifier, "--format", "json"],
+            ["events", journal, "--dossier", identifier, "--format", "jsonl"],
+        ] {
+            let indexed = try dmp(arguments)
+            let scanned = try dmp(arguments + ["--no-index"])
+            #expect(indexed.status == scanned.status, "\(when): \(arguments)")
+            #expect(indexed.stdout == scanned.stdout, "\(when): \(arguments)")
+            #expect(indexed.stderr == scanned.stderr, "\(when): \(arguments)")
+        }
+    }
+}
+
+/// The 16 bytes of an identifier's key in the index: the start of SHA256 of its string form.
+func identifierKey(_ identifier: String) throws -> Data {
+    let run = try execute(
+        URL(fileURLWithPath: "/usr/bin/env"),
+        [
+            "python3", "-c",
+            "import hashlib,sys; sys.stdout.write(hashlib.sha256(sys.argv[1].encode()).hexdigest()[:32])", identifier,
+        ])
+    let hex = Array(run.stdout.utf8)
+    return Data(
+        stride(from: 0, to: hex.count, by: 2).map {
+            UInt8(String(decoding: hex[$0..<($0 + 2)], as: UTF8.self), radix: 16)!
+        })
+}
+
+/// A little-endian `u64` of a file's bytes.
+func u64(_ bytes: Data, at offset: Int) -> Int {
+    (0..<8).reduce(0) { $0 | Int(bytes[bytes.startIndex + offset + $1]) << (8 * $1) }
+}
+
+/// The offset of the identifier table in an index file (format version 2).
+func identifierTableOffset(_ index: Data) -> Int {
+    192 + 32 * u64(index, at: 120) + u64(index, at: 128)
+}
+
+@Suite("dmp --dossier with a patient identifier, through the index")
+struct IdentifierIndexToolTests {
+    /// Numbers of the scripted history: X is a NIR of dossier A (purged, then created again) and
+    /// a NIA of dossier B; C had an INS-C, then Z; D had W, then V.
+    static let x = keyed("1850575056123")
+    static let z = keyed("2900175056124")
+    static let w = keyed("1770375056125")
+    static let v = keyed("1770375056126")
+    static let insc = "1234567890123456789012"
+    static let queries = [
+        "NIR:\(x)", "NIA:\(x)", x, "  \(x) ", "INSC:\(insc)", insc, "NIR:\(z)", z, "NIR:\(w)", "NIR:\(v)",
+        "NIR:\(keyed("1990199999999"))", keyed("1990199999999"), "NIR:123", "NIR:\(x.dropLast())0",
+    ]
+
+    @Test(
+        "ID-3, LC-3: current, old, bare, purged, recreated and unknown identifiers answer as the scan, index saved or not"
+    )
+    func scriptedHistory() throws {
+        let journal = try temporaryDirectory().appendingPathComponent("identities.dmpj").path
+        let a = Decider.derivedDossierID(key: "id-a").rawValue
+        let c = Decider.derivedDossierID(key: "id-c").rawValue
+        let d = Decider.derivedDossierID(key: "id-d").rawValue
+        try executeCommands(
+            journal,
+            [
+                creation("id-a", "NIR:\(Self.x)", at: "2026-01-05T09:00:00Z"),
+                creation("id-b", "NIA:\(Self.x)", at: "2026-01-06T09:00:00Z"),
+                creation("id-c", "INSC:\(Self.insc)", at: "2026-01-07T09:00:00Z"),
+                commandLine(
+                    "id-c-nir", actor: "feed", at: "2026-01-10T09:00:00Z", action: "ChangeIdentifier", dossier: c,
+                    data: #"{"identifier":"NIR:\#(Self.z)"}"#),
+                commandLine(
+                    "id-a-close", actor: "holder", at: "2026-01-12T09:00:00Z", action: "CloseDossier", dossier: a,
+                    data: #"{"reason":"holder_request"}"#),
+                commandLine(
+                    "id-a-delete", actor: "holder", at: "2026-01-13T09:00:00Z", action: "RequestDeletion", dossier: a),
+                creation("id-d", "NIR:\(Self.w)", at: "2026-01-14T09:00:00Z"),
+            ])
+        #expect(try dmp("index", journal).status == 0)
+        try expectSameAsScan(journal, Self.queries, "indexed")
+        // The purge, then the same person's new dossier and a rectified NIR, after the index's end.
+        try executeCommands(
+            journal, [commandLine("id-tick", actor: "system", at: "2026-04-20T09:00:00Z", action: "Tick")])
+        let purged = try dmp("state", journal, "--dossier", "NIR:\(Self.x)", "--format", "json")
+        #expect(try purged.json()["status"] as? String == "purged")
+        try expectSameAsScan(journal, Self.queries, "purged, in the index's tail")
+        try executeCommands(
+            journal,
+            [
+                creation("id-a-again", "NIR:\(Self.x)", at: "2026-04-21T09:00:00Z"),
+                commandLine(
+                    "id-d-nir", actor: "feed", at: "2026-04-22T09:00:00Z", action: "ChangeIdentifier", dossier: d,
+                    data: #"{"identifier":"NIR:\#(Self.v)"}"#),
+            ])
+        try expectSameAsScan(journal, Self.queries, "created again, in the index's tail")
+        let again = try dmp("state", journal, "--dossier", Self.x, "--format", "json")
+        #expect(try again.json()["dossier"] as? String == Decider.derivedDossierID(key: "id-a-again").rawValue)
+        #expect(again.stderr.contains("identified several dossiers over time (\(a), "), "\(again.stderr)")
+        #expect(try dmp("index", journal).status == 0)
+        try expectSameAsScan(journal, Self.queries, "extended")
+        let unknown = try dmp("state", journal, "--dossier", "NIR:\(keyed("1990199999999"))")
+        #expect(unknown.status == 2 && unknown.stderr.contains("was ever identified by"))
+    }
+
+    @Test(
+        "ID-3: the demo's featured identifiers, their old identifiers, bare numbers and unknown ones answer as the scan"
+    )
+    func demoIdentifiers() throws {
+        let directory = try temporaryDirectory()
+        let demo = try dmp(
+            "demo", "--out", directory.path, "--dossiers", "100", "--days", "365", "--seed", "8", "--bodies", "0",
+            "--format", "json")
+        #expect(demo.status == 0, "\(demo.stderr)")
+        let journal = directory.appendingPathComponent("journal.dmpj").path
+        let featured = try #require(try demo.json()["featured"] as? [[String: Any]])
+        var identifiers = Set(featured.compactMap { $0["identifier"] as? String })
+        for item in featured {
+            // Suggested queries by an old identifier (an INS-C or a NIA promoted to a NIR).
+            let words = (item["command"] as? String ?? "").split(separator: " ").map(String.init)
+            if let at = words.firstIndex(of: "--dossier"), DossierID(rawValue: words[at + 1]) == nil {
+                identifiers.insert(words[at + 1])
+            }
+        }
+        // Every identifier the journal's identity events gave, and whom.
+        var holders: [String: [String]] = [:]
+        for record in try dmp("events", journal, "--format", "jsonl").jsonLines() {
+            guard ["OpeningNoticeSent", "DossierOpened", "IdentifierChanged"].contains(record["type"] as? String),
+                let identifier = (record["data"] as? [String: Any])?["identifier"] as? String
+            else { continue }
+            holders[identifier, default: []].append(record["dossier"] as! String)
+        }
+        let old = featured.compactMap { $0["command"] as? String }.filter {
+            $0.contains("--dossier INSC:") || $0.contains("--dossier NIA:")
+        }
+        #expect(old.count >= 1, "the demo features a promoted identifier")
+        let several = holders.filter { Set($0.value).count > 1 }.keys
+        #expect(!several.isEmpty, "seed 8 creates a dossier again after a purge")
+        identifiers.formUnion(several)
+        identifiers.formUnion(identifiers.filter { $0.hasPrefix("NIR:") }.map { String($0.dropFirst(4)) })
+        identifiers.formUnion(holders.keys.sorted().prefix(10))
+        identifiers.insert("NIA:\(keyed("1990199999999"))")
+        #expect(try dmp("index", journal).status == 0)
+        try expectSameAsScan(journal, identifiers.sorted(), "demo")
+    }
+
+    @Test("ID-3: with an index, finding a person reads no unit of other dossiers: damage elsewhere does not stop it")
+    func noScan() throws {
+        let (journal, records) = try demoJournal(seed: 12)
+        #expect(try dmp("index", journal).status == 0)
+        let opened = try #require(
+            records.first {
+                $0["type"] as? String == "DossierOpened" && ($0["data"] as? [String: Any])?["identifier"] != nil
+            })
+        let identifier = try #require((opened["data"] as? [String: Any])?["identifier"] as? String)
+        let dossier = try #require(DossierID(rawValue: opened["dossier"] as! String))
+        let index = try DossierIndex(journal: journal)
+        #expect(try index.dossiers(identifiedBy: [try PatientIdentifier(identifier)]) == [dossier])
+        let mine = Set(try index.units(of: dossier))
+        let elsewhere = Set(try dossierIDs(records).flatMap { try index.units(of: DossierID(rawValue: $0)!) })
+            .subtracting(mine).sorted()
+        try #require(elsewhere.count > 2)
+        let state = ["state", journal, "--dossier", identifier, "--format", "json"]
+        let before = try dmp(state)
+        try flip(journal, at: elsewhere[elsewhere.count / 2] + 20)
+        let indexed = try dmp(state)
+        #expect(indexed.status == 0 && indexed.stderr.isEmpty, "\(indexed.stderr)")
+        #expect(indexed.stdout == before.stdout)
+        let scanned = try dmp(state + ["--no-index"])
+        #expect(scanned.status == 1 && scanned.stderr.contains("damaged"), "the scan meets the damage")
+    }
+
+    @Test(
+        "a flipped byte in the identifier table is detected: the query rebuilds the index or scans, never another dossier"
+    )
+    func flippedIdentifierTable() throws {
+        let (journal, records) = try demoJournal(seed: 13)
+        let opened = try #require(
+            records.first {
+                $0["type"] as? String == "DossierOpened" && ($0["data"] as? [String: Any])?["identifier"] != nil
+            })
+        let identifier = try #require((opened["data"] as? [String: Any])?["identifier"] as? String)
+        let state = ["state", journal, "--dossier", identifier, "--format", "json"]
+        let expected = try dmp(state + ["--no-index"])
+        #expect(expected.status == 0)
+        #expect(try dmp("index", journal).status == 0)
+        let path = journal + ".idx"
+        let good = try Data(contentsOf: URL(fileURLWithPath: path))
+        // The entry of this identifier (found by its key), one beside it, and the header's counts.
+        let table = identifierTableOffset(good)
+        let key = try identifierKey(identifier)
+        let entry = try #require(
+            stride(from: table, to: good.count, by: 32).first { good[$0..<($0 + 16)] == key }, "the identifier's entry")
+        let neighbour = entry == table ? entry + 32 : entry - 32
+        let positions =
+            Array(144..<160) + Array(entry..<(entry + 32)) + Array(stride(from: neighbour, to: neighbour + 32, by: 3))
+        for position in positions {
+            try good.write(to: URL(fileURLWithPath: path))
+            try flip(path, at: position)
+            let run = try dmp(state)
+            #expect(run.status == 0, "byte \(position): \(run.stderr)")
+            #expect(run.stdout == expected.stdout, "byte \(position)")
+            #expect(
+                run.stderr.isEmpty || run.stderr.contains("rebuilt it") || run.stderr.contains("scanning"),
+                "byte \(position): \(run.stderr)")
+            if position >= entry && position < entry + 32 {
+                #expect(run.stderr.contains("index_corrupt") && run.stderr.contains("rebuilt it"), "byte \(position)")
+            }
+        }
+    }
+
+    @Test(
+        "a version 1 index is another format version: dmp index and a query by identifier rebuild it, and answer as a scan"
+    )
+    func versionOneIndex() throws {
+        let (journal, records) = try demoJournal(seed: 14)
+        let opened = try #require(
+            records.first {
+                $0["type"] as? String == "DossierOpened" && ($0["data"] as? [String: Any])?["identifier"] != nil
+            })
+        let identifier = try #require((opened["data"] as? [String: Any])?["identifier"] as? String)
+        let state = ["state", journal, "--dossier", identifier, "--format", "json"]
+        let expected = try dmp(state + ["--no-index"]).stdout
+        #expect(try dmp("index", journal).status == 0)
+        let path = journal + ".idx"
+        let good = try Data(contentsOf: URL(fileURLWithPath: path))
+        /// The same table and postings under a version 1 header (176 bytes, its SHA-256 at 144).
+        func writeVersionOne() throws {
+            let script = """
+                import hashlib, struct, sys
+                b = open(sys.argv[1], 'rb').read()
+                dossiers, postings = struct.unpack_from('<QQ', b, 120)
+                h = bytearray(b[:144]); struct.pack_into('<II', h, 8, 1, 176)
+                open(sys.argv[1], 'wb').write(bytes(h) + hashlib.sha256(h).digest() + b[192:192 + 32 * dossiers + postings])
+                """
+            let run = try execute(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, path])
+            #expect(run.status == 0, "\(run.stderr)")
+        }
+        try writeVersionOne()
+        let query = try dmp(state)
+        #expect(query.status == 0, "\(query.stderr)")
+        #expect(query.stdout == expected)
+        #expect(
+            query.stderr.contains("index_unsupported_version") && query.stderr.contains("rebuilt it"), "\(query.stderr)"
+        )
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == good, "rebuilt in version 2")
+        try writeVersionOne()
+        let index = try dmp("index", journal, "--format", "json")
+        try validate(index.stdout, schema: "index")
+        let json = try index.json()
+        #expect(json["action"] as? String == "rebuilt")
+        #expect((json["reason"] as? [String: Any])?["code"] as? String == "index_unsupported_version")
+        #expect(json["identifiers"] as? Int ?? 0 > 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == good)
     }
 }

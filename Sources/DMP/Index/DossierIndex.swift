@@ -2,7 +2,8 @@ import DMPJournal
 
 /// A sidecar index of a journal, `<journal>.idx`: for each dossier, the byte offsets of the
 /// journal units (sealed batches) that hold its events, so that the history of one dossier is
-/// read without scanning the journal.
+/// read without scanning the journal; and for each patient identifier any dossier was ever
+/// given, the dossiers that held it (ID-3), so that a person is found without scanning either.
 ///
 /// The index is derived data, rebuildable from the journal at any time, and never trusted:
 ///
@@ -11,11 +12,14 @@ import DMPJournal
 ///   throws a ``DossierIndexError`` (``DossierIndexError/Code/foreignJournal``,
 ///   ``DossierIndexError/Code/stale``, ``DossierIndexError/Code/corrupt``…) and the caller
 ///   rebuilds it or scans;
-/// - every table entry and postings block read carries a check, verified on every lookup;
+/// - every table entry, postings block and identifier entry read carries a check, verified on
+///   every lookup;
 /// - the units it names are read with `JournalReader.seek(toUnitAt:)`, which checks each against
 ///   its seal, and records of other dossiers in those units are skipped: a damaged or forged
 ///   index can make a read fail, never return events of another dossier or events the journal
-///   does not hold.
+///   does not hold;
+/// - each dossier it names for an identifier is confirmed by the journal's own record of the
+///   event that gave it that identifier.
 ///
 /// Units appended to the journal after the saved index ends are scanned when it is opened, so a
 /// `DossierIndex` always answers for the whole journal as of its opening; ``save()`` writes them
@@ -23,7 +27,10 @@ import DMPJournal
 ///
 /// ```swift
 /// let index = try DossierIndex.update(journal: "dmp.dmpj").index   // build, or extend and save
-/// let trace = try History.trace(of: dossier, viewer: .holder, journal: "dmp.dmpj", index: index)
+/// let nir = try PatientIdentifier("NIR:255081416802538")
+/// if let dossier = try index.dossiers(identifiedBy: [nir]).last {   // the latest holder
+///     let trace = try History.trace(of: dossier, viewer: .holder, journal: "dmp.dmpj", index: index)
+/// }
 /// ```
 ///
 /// What the index does not give: it does not verify the journal (a unit it does not name is not
@@ -54,6 +61,7 @@ public struct DossierIndex: Sendable {
 
     private let saved: IndexFile?
     private let tail: PostingsTable
+    private let tailIdentifiers: IdentifierTable
     private let journalID: [UInt8]
     private let genesis: [UInt8]
 
@@ -71,6 +79,10 @@ public struct DossierIndex: Sendable {
     /// The number of dossiers in the saved file (dossiers that appear only in unsaved units are
     /// not counted until ``save()``).
     public var savedDossiers: Int { self.saved?.header.dossiers ?? 0 }
+
+    /// The number of distinct patient identifiers in the saved file's identifier table (for
+    /// reports; those given only in unsaved units are not counted until ``save()``).
+    package var savedIdentifiers: Int { self.saved?.header.identifiers ?? 0 }
 
     /// Opens the index beside `journal`, checks it against the journal, and scans the units
     /// appended after the part it covers (in memory; ``save()`` writes them).
@@ -107,22 +119,20 @@ public struct DossierIndex: Sendable {
                     + "(the journal was replaced or rewritten)", path: file.path)
         }
         let scan = try Self.scan(reader, after: header.lastSequence, progress: nil)
-        self.init(
-            journal: journal, saved: file, tail: scan.table, reader: reader, lastSequence: scan.lastSequence,
-            tailEvents: scan.events, savedUnits: header.units)
+        self.init(journal: journal, saved: file, scan: scan, reader: reader, savedUnits: header.units)
     }
 
-    private init(
-        journal: String, saved: IndexFile?, tail: PostingsTable, reader: JournalReader, lastSequence: UInt64,
-        tailEvents: Int, savedUnits: Int
-    ) {
+    private init(journal: String, saved: IndexFile?, scan: Scan, reader: JournalReader, savedUnits: Int) {
+        let tail = scan.table
+        let lastSequence = scan.lastSequence
         self.journalPath = journal
         self.saved = saved
         self.tail = tail
+        self.tailIdentifiers = scan.identifiers
         self.journalID = reader.header.journalID
         self.genesis = reader.header.genesis.bytes
         self.unsavedUnits = tail.unitOffsets.count
-        self.unsavedEvents = tailEvents
+        self.unsavedEvents = scan.events
         self.coverage = Coverage(
             end: reader.nextUnitOffset, lastSequence: lastSequence, head: reader.head,
             units: savedUnits + tail.unitOffsets.count)
@@ -142,9 +152,7 @@ public struct DossierIndex: Sendable {
     ) throws -> DossierIndex {
         let reader = try JournalReader(path: journal)
         let scan = try Self.scan(reader, after: 0, progress: progress)
-        return DossierIndex(
-            journal: journal, saved: nil, tail: scan.table, reader: reader, lastSequence: scan.lastSequence,
-            tailEvents: scan.events, savedUnits: 0)
+        return DossierIndex(journal: journal, saved: nil, scan: scan, reader: reader, savedUnits: 0)
     }
 
     /// What ``update(journal:rebuild:progress:)`` did.
@@ -222,13 +230,14 @@ public struct DossierIndex: Sendable {
     ///   check while being merged. This value is unchanged on failure.
     public mutating func save() throws {
         guard !self.isSaved else { return }
-        let (table, postings) = try IndexWriter.encode(saved: self.saved, tail: self.tail)
+        let encoded = try IndexWriter.encode(saved: self.saved, tail: self.tail, identifiers: self.tailIdentifiers)
         let header = IndexHeader(
             journalID: self.journalID, genesis: self.genesis, coveredEnd: self.coverage.end,
             lastSequence: self.coverage.lastSequence, head: self.coverage.head.bytes, units: self.coverage.units,
-            dossiers: table.count / IndexFormat.entrySize, postingsSize: postings.count,
-            events: self.coverage.lastSequence)
-        try IndexWriter.write([header.encode(), table, postings], to: self.path)
+            dossiers: encoded.dossiers, postingsSize: encoded.postings.count, events: self.coverage.lastSequence,
+            identifierEntries: encoded.identifierEntries, identifiers: encoded.identifiers)
+        try IndexWriter.write(
+            [header.encode(), encoded.table, encoded.postings, encoded.identifierTable], to: self.path)
         let file = try IndexFile(path: self.path)
         guard file.header == header else {
             throw DossierIndexError(.io, "the index file changed while it was being saved", path: self.path)
@@ -242,6 +251,7 @@ public struct DossierIndex: Sendable {
         var empty = PostingsTable()
         empty.finish()
         self.tail = empty
+        self.tailIdentifiers = .empty
         self.journalID = index.journalID
         self.genesis = index.genesis
         self.coverage = index.coverage
@@ -277,7 +287,101 @@ public struct DossierIndex: Sendable {
         of dossier: DossierID, _ body: (_ event: Event, _ record: UnsafeRawBufferPointer) throws -> Void
     ) throws {
         let key = DossierKey(dossier)
-        let offsets = try self.units(of: dossier)
+        try self.forEachRecord(inUnitsAt: try self.units(of: dossier)) { _, sequence, record in
+            if let fast = RecordDossier.fastKey(record), fast != key { return }
+            let event = try EventCodec.decode(record, at: sequence)
+            guard event.dossier == dossier else { return }
+            try body(event, record)
+        }
+    }
+
+    /// The dossiers that were ever identified by any of `identifiers`, current or old (ID-3), in
+    /// journal order of the event that last gave one of them to each dossier: the last one is
+    /// the latest holder. Empty if no dossier ever was.
+    ///
+    /// The identity events are `OpeningNoticeSent`, `DossierOpened` (when it carries an
+    /// identifier) and `IdentifierChanged`. Pass several identifiers when the text a person typed
+    /// may stand for several, such as a bare 15-character number that may be a NIR or a NIA.
+    ///
+    /// ```swift
+    /// let number = "185057505612388"
+    /// let holders = try index.dossiers(
+    ///     identifiedBy: [try PatientIdentifier(number, kind: .nir), try PatientIdentifier(number, kind: .nia)])
+    /// ```
+    ///
+    /// The index is not trusted: for each dossier its identifier table names, the unit it names
+    /// is read (checked against its seal) and must hold an event of that dossier giving it the
+    /// identifier; the order is that of the sequence numbers read there. A damaged or forged
+    /// index can therefore make the lookup fail, or, forged with recomputed checks, omit a
+    /// dossier, never name a dossier that the journal does not show holding the identifier.
+    ///
+    /// A lookup reads about a dozen entries of the identifier table, one table entry and one
+    /// unit for each dossier named.
+    /// - Parameter identifiers: The identifiers, matched by their string form
+    ///   (`PatientIdentifier.description`).
+    /// - Returns: The dossiers, the latest holder last.
+    /// - Throws: ``DossierIndexError/Code/corrupt`` when the index fails a check or names a
+    ///   dossier that the unit it names does not show receiving the identifier;
+    ///   ``DossierIndexError/Code/foreignJournal`` if the journal was replaced since the index was
+    ///   opened; `JournalError` when a unit does not read; `EventDecodingError` for a record of a
+    ///   dossier named that is not a valid event.
+    public func dossiers(identifiedBy identifiers: [PatientIdentifier]) throws -> [DossierID] {
+        /// The index's word that the unit at `unit` gave `name` to `dossier`.
+        struct Claim {
+            var unit: Int
+            var dossier: DossierKey
+            var name: String
+            /// The sequence number of the last event of the unit confirming it.
+            var sequence: UInt64 = 0
+        }
+        var claims: [Claim] = []
+        for name in Set(identifiers.map(\.description)).sorted() {
+            let key = IdentifierKey(name)
+            for holding in try self.saved?.holdings(of: key) ?? [] {
+                claims.append(Claim(unit: holding.unit, dossier: holding.dossier, name: name))
+            }
+            for holding in self.tailIdentifiers.holdings(of: key) {
+                claims.append(
+                    Claim(
+                        unit: self.tail.unitOffsets[Int(holding.unit)], dossier: self.tail.keys[Int(holding.dossier)],
+                        name: name))
+            }
+        }
+        guard !claims.isEmpty else { return [] }
+        var byUnit: [Int: [Int]] = [:]  // unit offset → indices in `claims`
+        for (index, claim) in claims.enumerated() { byUnit[claim.unit, default: []].append(index) }
+        try self.forEachRecord(inUnitsAt: byUnit.keys.sorted()) { unit, sequence, record in
+            guard let named = byUnit[unit] else { return }
+            let key = try RecordDossier.key(of: record)
+            guard named.contains(where: { claims[$0].dossier == key }) else { return }
+            guard let given = try EventCodec.decode(record, at: sequence).payload.givenIdentifier?.description
+            else { return }
+            for index in named where claims[index].dossier == key && claims[index].name == given {
+                claims[index].sequence = sequence
+            }
+        }
+        var latest: [DossierKey: UInt64] = [:]
+        for claim in claims {
+            guard claim.sequence > 0 else {
+                throw DossierIndexError(
+                    .corrupt,
+                    "the index says that the unit at byte \(claim.unit) gave an identifier to dossier "
+                        + "\(DossierID(claim.dossier).rawValue); it holds no such event", path: self.path)
+            }
+            latest[claim.dossier] = max(latest[claim.dossier] ?? 0, claim.sequence)
+        }
+        return latest.sorted { $0.value < $1.value }.map { DossierID($0.key) }
+    }
+
+    /// Calls `body` with every record of the units at `offsets` (ascending), with the unit's
+    /// offset and the record's sequence number, reading only those units.
+    ///
+    /// Each unit is checked against its seal and must be the batch that starts at the offset
+    /// named; each record is passed at most once.
+    private func forEachRecord(
+        inUnitsAt offsets: [Int],
+        _ body: (_ unit: Int, _ sequence: UInt64, _ record: UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         guard !offsets.isEmpty else { return }
         let reader = try JournalReader(path: self.journalPath)
         guard reader.header.journalID == self.journalID, reader.header.genesis.bytes == self.genesis else {
@@ -301,10 +405,7 @@ public struct DossierIndex: Sendable {
                 }
                 guard sequence > last else { return }
                 last = sequence
-                if let fast = RecordDossier.fastKey(record), fast != key { return }
-                let event = try EventCodec.decode(record, at: sequence)
-                guard event.dossier == dossier else { return }
-                try body(event, record)
+                try body(offset, sequence, record)
             }
             guard read else {
                 throw DossierIndexError(
@@ -327,6 +428,7 @@ public struct DossierIndex: Sendable {
 
     private struct Scan {
         var table = PostingsTable()
+        var identifiers = IdentifierTable()
         var lastSequence: UInt64
         var events = 0
     }
@@ -352,14 +454,17 @@ public struct DossierIndex: Sendable {
                     let start = try peek.batchStart(after: previousEnd, end: reader.nextUnitOffset)
                     unit = scan.table.beginUnit(at: start)
                 }
-                let key: DossierKey
+                let read: (key: DossierKey, identifier: PatientIdentifier?)
                 do {
-                    key = try RecordDossier.key(of: record)
+                    read = try RecordDossier.keyAndIdentifier(of: record)
                 } catch {
                     throw DossierIndexError(
                         .invalidRecord, "\(reader.path): record \(sequence) cannot be indexed: \(error)")
                 }
-                scan.table.add(key, unit: unit)
+                let dossier = scan.table.add(read.key, unit: unit)
+                if let identifier = read.identifier {
+                    scan.identifiers.add(IdentifierKey(identifier.description), dossier: dossier, unit: unit)
+                }
                 scan.lastSequence = sequence
                 scan.events += 1
             }
@@ -367,6 +472,7 @@ public struct DossierIndex: Sendable {
             if let progress { progress(reader.nextUnitOffset, total) }
         }
         scan.table.finish()
+        scan.identifiers.finish()
         return scan
     }
 }

@@ -66,6 +66,13 @@ struct DossierKey: Hashable, Comparable, Sendable {
     }
 }
 
+extension DossierID {
+    /// The dossier id of `key`: the same 128 bits.
+    init(_ key: DossierKey) {
+        self.init(high: key.high, low: key.low)
+    }
+}
+
 /// Hexadecimal digits, eight at a time (SWAR).
 enum Hex {
     private static let ones: UInt64 = 0x0101_0101_0101_0101
@@ -110,18 +117,117 @@ enum RecordDossier {
         return DossierKey(try EventCodec.decode(record).dossier)
     }
 
+    /// The record's dossier key and, for an identity event, the identifier it gives the dossier
+    /// (``EventPayload/givenIdentifier``): by the fast paths for a canonical record, by the full
+    /// decoder otherwise.
+    ///
+    /// The identifier read by the fast path is not checked against the rest of the record: the
+    /// index confirms every dossier it names for an identifier with the full decoder
+    /// (``DossierIndex/dossiers(identifiedBy:)``).
+    /// - Throws: ``EventDecodingError`` for a record that is not a valid event.
+    static func keyAndIdentifier(
+        of record: UnsafeRawBufferPointer
+    ) throws(EventDecodingError) -> (key: DossierKey, identifier: PatientIdentifier?) {
+        if let envelope = self.fastEnvelope(record) {
+            guard let identity = envelope.identity else { return (envelope.key, nil) }
+            switch self.fastIdentifier(record, identity) {
+            case .identifier(let identifier): return (envelope.key, identifier)
+            case .nothing: return (envelope.key, nil)
+            case nil: break
+            }
+        }
+        let event = try EventCodec.decode(record)
+        return (DossierKey(event.dossier), event.payload.givenIdentifier)
+    }
+
     /// The key by the fast path, or `nil` if the record is not in the canonical shape.
     @inline(__always)
     static func fastKey(_ record: UnsafeRawBufferPointer) -> DossierKey? {
+        self.fastEnvelope(record)?.key
+    }
+
+    /// The key by the fast path, and the `type` read on the way when it is that of an identity
+    /// event (`OpeningNoticeSent`, `DossierOpened`, `IdentifierChanged`); `nil` if the record is
+    /// not in the canonical shape. The type is exact: it is read without escapes, and the decoder
+    /// refuses a record that names two.
+    @inline(__always)
+    static func fastEnvelope(_ record: UnsafeRawBufferPointer) -> (key: DossierKey, identity: EventKind?)? {
         guard let base = record.baseAddress else { return nil }
         var cursor = EnvelopeCursor(base: base, count: record.count)
         guard cursor.literal(#"{"seq":"#), cursor.digits(), cursor.literal(#","at":""#), cursor.stringBody(),
-            cursor.literal(#","type":""#), cursor.stringBody(), cursor.literal(#","v":"#), cursor.digits(),
-            cursor.literal(#","dossier":""#)
+            cursor.literal(#","type":""#)
         else {
             return nil
         }
-        return cursor.uuidValue()
+        let typeStart = cursor.position
+        guard cursor.stringBody() else { return nil }
+        let typeLength = cursor.position - 1 - typeStart
+        guard cursor.literal(#","v":"#), cursor.digits(), cursor.literal(#","dossier":""#),
+            let key = cursor.uuidValue()
+        else {
+            return nil
+        }
+        return (key, Self.identityType(base + typeStart, length: typeLength))
+    }
+
+    /// The identity event whose wire name is the `length` bytes at `type`, if any.
+    @inline(__always)
+    private static func identityType(_ type: UnsafeRawPointer, length: Int) -> EventKind? {
+        func equals(_ name: StaticString) -> Bool {
+            length == name.utf8CodeUnitCount && memcmp(type, name.utf8Start, length) == 0
+        }
+        if equals("OpeningNoticeSent") { return .openingNoticeSent }
+        if equals("DossierOpened") { return .dossierOpened }
+        if equals("IdentifierChanged") { return .identifierChanged }
+        return nil
+    }
+
+    /// What the fast path reads of an identity record.
+    enum Given: Equatable {
+        /// The identifier the record gives.
+        case identifier(PatientIdentifier)
+        /// The record gives none (a `DossierOpened` after a notice).
+        case nothing
+    }
+
+    /// The identifier of a canonical identity record of type `kind`, read without decoding the
+    /// record: `data` is the first `,"data":{` of the record (a string holds no bare quote), its
+    /// first member is `identifier` (after `mode` for `DossierOpened`), a string without escapes
+    /// that is the identifier's canonical string form. A `DossierOpened` gives none when the record
+    /// holds neither a backslash (so no escaped member name) nor `"identifier"`. `nil` otherwise:
+    /// the caller decodes.
+    static func fastIdentifier(_ record: UnsafeRawBufferPointer, _ kind: EventKind) -> Given? {
+        let member: StaticString = #","data":{"#
+        guard let base = record.baseAddress, let data = Self.firstOffset(of: member, in: record) else { return nil }
+        var cursor = EnvelopeCursor(base: base, count: record.count)
+        cursor.position = data + member.utf8CodeUnitCount
+        if kind == .dossierOpened {
+            guard cursor.literal(#""mode":""#), cursor.stringBody(), cursor.literal(",") else { return nil }
+            if Self.firstOffset(of: #""identifier""#, in: record) == nil, memchr(base, 0x5C, record.count) == nil {
+                return .nothing
+            }
+        }
+        guard cursor.literal(#""identifier":""#) else { return nil }
+        let start = cursor.position
+        guard cursor.stringBody() else { return nil }
+        let text = String(decoding: UnsafeRawBufferPointer(start: base + start, count: cursor.position - 1 - start), as: UTF8.self)
+        guard let identifier = try? PatientIdentifier(text), identifier.description == text else { return nil }
+        return .identifier(identifier)
+    }
+
+    /// The offset of the first occurrence of `needle` in `bytes`.
+    private static func firstOffset(of needle: StaticString, in bytes: UnsafeRawBufferPointer) -> Int? {
+        let count = needle.utf8CodeUnitCount
+        guard let base = bytes.baseAddress, bytes.count >= count else { return nil }
+        let first = Int32(needle.utf8Start.pointee)
+        var offset = 0
+        while offset + count <= bytes.count {
+            guard let found = memchr(base + offset, first, bytes.count - count - offset + 1) else { return nil }
+            let position = UnsafeRawPointer(found) - base
+            if memcmp(base + position, needle.utf8Start, count) == 0 { return position }
+            offset = position + 1
+        }
+        return nil
     }
 }
 

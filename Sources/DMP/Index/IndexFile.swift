@@ -121,6 +121,7 @@ final class IndexFile: @unchecked Sendable {
     /// Reads every entry and block once: whether the whole file passes its checks.
     func verify() throws {
         try self.forEachEntry { _, _ in }
+        try self.forEachIdentifierEntry { _ in }
     }
 
     // MARK: Entries and blocks
@@ -183,6 +184,116 @@ final class IndexFile: @unchecked Sendable {
             offsets.append(Int(value))
         }
         return offsets
+    }
+
+    // MARK: Identifier table
+
+    /// An entry of the identifier table: the unit holding the event that last gave the
+    /// identifier of key `key` to the dossier at position `dossier` in the table.
+    struct IdentifierEntry: Comparable {
+        var key: IdentifierKey
+        var unit: Int
+        var dossier: Int
+
+        /// The table's order: key, then unit, then dossier.
+        static func < (lhs: IdentifierEntry, rhs: IdentifierEntry) -> Bool {
+            (lhs.key, lhs.unit, lhs.dossier) < (rhs.key, rhs.unit, rhs.dossier)
+        }
+    }
+
+    /// The dossiers the identifier table names for `key`, each with the unit that holds the event
+    /// that last gave them the identifier, in table order (unit, then dossier); `[]` if none.
+    ///
+    /// A lookup binary-searches the table in place, then reads on from where the key starts.
+    /// - Throws: ``DossierIndexError/Code/corrupt`` when an entry read on the way, or the table
+    ///   entry of a dossier named, fails its check, or entries are out of order.
+    func holdings(of key: IdentifierKey) throws -> [(unit: Int, dossier: DossierKey)] {
+        let count = self.header.identifierEntries
+        var low = 0
+        var high = count
+        // Binary search entry by entry while the range is wide: the first entry of `key`, if
+        // any, is then at an index in low...high.
+        while high - low > 64 {
+            let middle = (low + high) / 2
+            let entry = try self.identifierEntries(from: middle, count: 1)[0]
+            if entry.key < key { low = middle + 1 } else { high = middle }
+        }
+        var matches: [IdentifierEntry] = []
+        var previous: IdentifierEntry?
+        var position = low
+        var batch = high - low + 8
+        reading: while position < count {
+            let entries = try self.identifierEntries(from: position, count: min(batch, count - position))
+            for entry in entries {
+                if let previous, !(previous < entry) {
+                    throw DossierIndexError(.corrupt, "identifier entries out of order", path: self.path)
+                }
+                previous = entry
+                if entry.key > key { break reading }
+                if entry.key == key { matches.append(entry) }
+            }
+            position += entries.count
+            batch = 64
+        }
+        return try matches.map { ($0.unit, try self.dossierKey(at: $0.dossier)) }
+    }
+
+    /// Calls `body` with every entry of the identifier table, in order, checking each, their
+    /// order, and the number of distinct keys against the header.
+    func forEachIdentifierEntry(_ body: (IdentifierEntry) throws -> Void) throws {
+        let batch = 4096
+        var previous: IdentifierEntry?
+        var distinct = 0
+        var start = 0
+        while start < self.header.identifierEntries {
+            let entries = try self.identifierEntries(
+                from: start, count: min(batch, self.header.identifierEntries - start))
+            for entry in entries {
+                if let previous, !(previous < entry) {
+                    throw DossierIndexError(.corrupt, "identifier entries out of order", path: self.path)
+                }
+                if previous?.key != entry.key { distinct += 1 }
+                previous = entry
+                try body(entry)
+            }
+            start += entries.count
+        }
+        guard distinct == self.header.identifiers else {
+            throw DossierIndexError(
+                .corrupt,
+                "the identifier table holds \(distinct) identifiers, its header says \(self.header.identifiers)",
+                path: self.path)
+        }
+    }
+
+    /// The key of the dossier at `position` in the table, its entry checked.
+    private func dossierKey(at position: Int) throws -> DossierKey {
+        let entry = try self.entries(from: position, count: 1)
+        return try entry.withUnsafeBytes { raw in try self.checkedEntry(raw, 0) }.key
+    }
+
+    /// `count` identifier entries from `index`, each checked: its check, a unit below the
+    /// covered end, a dossier in the table.
+    private func identifierEntries(from index: Int, count: Int) throws -> [IdentifierEntry] {
+        let size = IndexFormat.identifierEntrySize
+        let bytes = try Self.read(
+            self.descriptor, at: self.header.identifiersOffset + index * size, count: count * size, path: self.path)
+        return try bytes.withUnsafeBytes { raw in
+            try (0..<count).map { index in
+                let entry = UnsafeRawBufferPointer(rebasing: raw[(index * size)..<((index + 1) * size)])
+                guard IndexFormat.identifierEntryCheck(entry) == entry.loadLE(at: 28) as UInt32 else {
+                    throw DossierIndexError(.corrupt, "an identifier entry fails its check", path: self.path)
+                }
+                let unit: UInt64 = entry.loadLE(at: 16)
+                let dossier = Int(entry.loadLE(at: 24) as UInt32)
+                guard unit < UInt64(self.header.coveredEnd), dossier < self.header.dossiers else {
+                    throw DossierIndexError(
+                        .corrupt, "an identifier entry names a unit past the covered end or no dossier",
+                        path: self.path)
+                }
+                return IdentifierEntry(key: IdentifierKey.load(from: entry, at: 0), unit: Int(unit), dossier: dossier)
+            }
+        }
     }
 
     // MARK: I/O

@@ -1,24 +1,28 @@
 import Crypto
 
-/// The layout of a dossier index file, version 1 (`Schemas/index-format.md`).
+/// The layout of a dossier index file, version 2 (`Schemas/index-format.md`).
 ///
 /// ```
-/// header    176 bytes: magic, version, the journal it was built from and how far it covers,
-///           counts, SHA-256 of the header
-/// table     one 32-byte entry per dossier, sorted by key:
-///           key (16) | postings start (u64) | postings length (u32) | entry check (u32)
-/// postings  per dossier: block check (u32) | LEB128 varints: the first unit offset, then the
-///           differences to the next (each > 0)
+/// header       192 bytes: magic, version, the journal it was built from and how far it covers,
+///              counts, SHA-256 of the header
+/// table        one 32-byte entry per dossier, sorted by key:
+///              key (16) | postings start (u64) | postings length (u32) | entry check (u32)
+/// postings     per dossier: block check (u32) | LEB128 varints: the first unit offset, then the
+///              differences to the next (each > 0)
+/// identifiers  one 32-byte entry per (identifier, dossier that held it), sorted by
+///              (key, unit, dossier): key (16) | unit (u64) | dossier position (u32) | check (u32)
 /// ```
 enum IndexFormat {
     /// `DMJIDX\r\n`: the CR LF catches a file mangled by a text conversion.
     static let magic: [UInt8] = [0x44, 0x4D, 0x4A, 0x49, 0x44, 0x58, 0x0D, 0x0A]
-    /// The version this library writes and reads.
-    static let version: UInt32 = 1
-    static let headerSize = 176
+    /// The version this library writes and reads. Version 1 had no identifier table; it is
+    /// rebuilt like any index of another version.
+    static let version: UInt32 = 2
+    static let headerSize = 192
     static let entrySize = 32
+    static let identifierEntrySize = 32
     /// Where the header's SHA-256 starts (it covers the bytes before it).
-    static let headerDigestOffset = 144
+    static let headerDigestOffset = 160
 
     // Header field offsets.
     static let journalIDOffset = 16
@@ -30,10 +34,17 @@ enum IndexFormat {
     static let dossiersOffset = 120
     static let postingsSizeOffset = 128
     static let eventsOffset = 136
+    static let identifierEntriesOffset = 144
+    static let identifiersOffset = 152
 
     /// The check of a table entry: its first 28 bytes.
     static func entryCheck(_ entry: UnsafeRawBufferPointer) -> UInt32 {
         UInt32(truncatingIfNeeded: IndexHash.hash(UnsafeRawBufferPointer(rebasing: entry[0..<28]), seed: 0x454E_5452))
+    }
+
+    /// The check of an identifier entry: its first 28 bytes.
+    static func identifierEntryCheck(_ entry: UnsafeRawBufferPointer) -> UInt32 {
+        UInt32(truncatingIfNeeded: IndexHash.hash(UnsafeRawBufferPointer(rebasing: entry[0..<28]), seed: 0x4944_454E))
     }
 
     /// The check of a postings block: the dossier key, then the varints.
@@ -55,10 +66,15 @@ struct IndexHeader: Equatable {
     var dossiers: Int
     var postingsSize: Int
     var events: UInt64
+    /// Entries of the identifier table: (identifier, dossier) pairs.
+    var identifierEntries: Int
+    /// Distinct identifiers (keys) in the identifier table.
+    var identifiers: Int
 
     var tableOffset: Int { IndexFormat.headerSize }
     var postingsOffset: Int { IndexFormat.headerSize + self.dossiers * IndexFormat.entrySize }
-    var fileSize: Int { self.postingsOffset + self.postingsSize }
+    var identifiersOffset: Int { self.postingsOffset + self.postingsSize }
+    var fileSize: Int { self.identifiersOffset + self.identifierEntries * IndexFormat.identifierEntrySize }
 
     func encode() -> [UInt8] {
         var bytes = IndexFormat.magic
@@ -73,6 +89,8 @@ struct IndexHeader: Equatable {
         bytes.appendLE(UInt64(self.dossiers))
         bytes.appendLE(UInt64(self.postingsSize))
         bytes.appendLE(self.events)
+        bytes.appendLE(UInt64(self.identifierEntries))
+        bytes.appendLE(UInt64(self.identifiers))
         precondition(bytes.count == IndexFormat.headerDigestOffset)
         bytes.append(contentsOf: SHA256.hash(data: bytes))
         return bytes
@@ -114,7 +132,12 @@ struct IndexHeader: Equatable {
             units: try int(IndexFormat.unitsOffset),
             dossiers: try int(IndexFormat.dossiersOffset),
             postingsSize: try int(IndexFormat.postingsSizeOffset),
-            events: bytes.loadLE(at: IndexFormat.eventsOffset))
+            events: bytes.loadLE(at: IndexFormat.eventsOffset),
+            identifierEntries: try int(IndexFormat.identifierEntriesOffset),
+            identifiers: try int(IndexFormat.identifiersOffset))
+        guard header.identifiers <= header.identifierEntries else {
+            throw DossierIndexError(.corrupt, "the header's identifier counts are inconsistent")
+        }
         guard header.fileSize == fileSize else {
             throw DossierIndexError(
                 .corrupt, "the file has \(fileSize) bytes, its header describes \(header.fileSize) (cut or padded)")

@@ -9,52 +9,136 @@ import Darwin
 /// Serialises an index (a saved file merged with the postings scanned since) and replaces the
 /// file atomically.
 enum IndexWriter {
-    /// The bytes of the table and the postings area, from `saved` (if any) and `tail`, whose units
-    /// all come after those of `saved`.
-    static func encode(saved: IndexFile?, tail: PostingsTable) throws -> (table: [UInt8], postings: [UInt8]) {
+    /// The areas after the header.
+    struct Encoded {
         var table: [UInt8] = []
         var postings: [UInt8] = []
-        table.reserveCapacity(((saved?.header.dossiers ?? 0) + tail.count) * IndexFormat.entrySize)
+        var identifierTable: [UInt8] = []
+        /// Dossiers in the table.
+        var dossiers: Int { self.table.count / IndexFormat.entrySize }
+        /// Entries of the identifier table.
+        var identifierEntries: Int { self.identifierTable.count / IndexFormat.identifierEntrySize }
+        /// Distinct identifiers (keys) in the identifier table.
+        var identifiers = 0
+    }
+
+    /// The bytes of the table, the postings area and the identifier table, from `saved` (if
+    /// any) and `tail` with its `identifiers`, whose units all come after those of `saved`.
+    static func encode(
+        saved: IndexFile?, tail: PostingsTable, identifiers: IdentifierTable = .empty
+    ) throws -> Encoded {
+        precondition(identifiers.isFinished, "finish() the identifier table first")
+        var encoded = Encoded()
+        encoded.table.reserveCapacity(((saved?.header.dossiers ?? 0) + tail.count) * IndexFormat.entrySize)
         var varints: [UInt8] = []
-        func append(_ key: DossierKey, _ offsets: [Int]) {
+        /// Appends a dossier; returns its position in the table.
+        func append(_ key: DossierKey, _ offsets: [Int]) -> Int32 {
             varints.removeAll(keepingCapacity: true)
             var previous = 0
             for offset in offsets {
                 Varint.append(UInt64(offset - previous), to: &varints)
                 previous = offset
             }
-            let start = postings.count
+            let start = encoded.postings.count
             let check = varints.withUnsafeBytes { IndexFormat.blockCheck(key: key, varints: $0) }
-            postings.appendLE(check)
-            postings.append(contentsOf: varints)
-            let entryStart = table.count
-            key.append(to: &table)
-            table.appendLE(UInt64(start))
-            table.appendLE(UInt32(postings.count - start))
-            let entryCheck = table.withUnsafeBytes {
+            encoded.postings.appendLE(check)
+            encoded.postings.append(contentsOf: varints)
+            let entryStart = encoded.table.count
+            key.append(to: &encoded.table)
+            encoded.table.appendLE(UInt64(start))
+            encoded.table.appendLE(UInt32(encoded.postings.count - start))
+            let entryCheck = encoded.table.withUnsafeBytes {
                 IndexFormat.entryCheck(UnsafeRawBufferPointer(rebasing: $0[entryStart..<(entryStart + 28)]))
             }
-            table.appendLE(entryCheck)
+            encoded.table.appendLE(entryCheck)
+            return Int32(truncatingIfNeeded: entryStart / IndexFormat.entrySize)
         }
+        // The position in the new table of each dossier of `saved` and of `tail`.
+        var savedPositions: [Int32] = []
+        savedPositions.reserveCapacity(saved?.header.dossiers ?? 0)
+        var tailPositions = [Int32](repeating: -1, count: tail.count)
         let ordinals = tail.sortedOrdinals()
         var next = 0  // in `ordinals`
         func flushTail(before key: DossierKey?) {
             while next < ordinals.count, key.map({ tail.keys[ordinals[next]] < $0 }) ?? true {
-                append(tail.keys[ordinals[next]], tail.offsets(ordinal: ordinals[next]))
+                tailPositions[ordinals[next]] = append(tail.keys[ordinals[next]], tail.offsets(ordinal: ordinals[next]))
                 next += 1
             }
         }
         try saved?.forEachEntry { key, offsets in
             flushTail(before: key)
             if next < ordinals.count, tail.keys[ordinals[next]] == key {
-                append(key, offsets + tail.offsets(ordinal: ordinals[next]))
+                let position = append(key, offsets + tail.offsets(ordinal: ordinals[next]))
+                tailPositions[ordinals[next]] = position
+                savedPositions.append(position)
                 next += 1
             } else {
-                append(key, offsets)
+                savedPositions.append(append(key, offsets))
             }
         }
         flushTail(before: nil)
-        return (table, postings)
+        try Self.encodeIdentifiers(
+            saved: saved, savedPositions: savedPositions, tail: tail, tailPositions: tailPositions,
+            identifiers: identifiers, into: &encoded)
+        return encoded
+    }
+
+    /// One entry of the identifier table, the dossier given by its position in the new table.
+    private struct Holding: Comparable {
+        var key: IdentifierKey
+        var unit: Int
+        var dossier: Int32
+
+        static func < (lhs: Holding, rhs: Holding) -> Bool {
+            (lhs.key, lhs.unit, lhs.dossier) < (rhs.key, rhs.unit, rhs.dossier)
+        }
+    }
+
+    /// Merges the identifier table of `saved` with the holdings of `tail`: for each
+    /// (identifier, dossier), the last unit, which is the tail's when it has one.
+    private static func encodeIdentifiers(
+        saved: IndexFile?, savedPositions: [Int32], tail: PostingsTable, tailPositions: [Int32],
+        identifiers: IdentifierTable, into encoded: inout Encoded
+    ) throws {
+        struct Pair: Hashable {
+            var key: IdentifierKey
+            var dossier: Int32
+        }
+        let fresh = identifiers.holdings.map {
+            Holding(key: $0.key, unit: tail.unitOffsets[Int($0.unit)], dossier: tailPositions[Int($0.dossier)])
+        }.sorted(by: <)
+        let superseded = Set(fresh.map { Pair(key: $0.key, dossier: $0.dossier) })
+        encoded.identifierTable.reserveCapacity(
+            ((saved?.header.identifierEntries ?? 0) + fresh.count) * IndexFormat.identifierEntrySize)
+        var lastKey: IdentifierKey?
+        func append(_ holding: Holding) {
+            if holding.key != lastKey {
+                encoded.identifiers += 1
+                lastKey = holding.key
+            }
+            let start = encoded.identifierTable.count
+            holding.key.append(to: &encoded.identifierTable)
+            encoded.identifierTable.appendLE(UInt64(holding.unit))
+            encoded.identifierTable.appendLE(UInt32(bitPattern: holding.dossier))
+            let check = encoded.identifierTable.withUnsafeBytes {
+                IndexFormat.identifierEntryCheck(UnsafeRawBufferPointer(rebasing: $0[start..<(start + 28)]))
+            }
+            encoded.identifierTable.appendLE(check)
+        }
+        var next = 0  // in `fresh`
+        try saved?.forEachIdentifierEntry { entry in
+            let holding = Holding(key: entry.key, unit: entry.unit, dossier: savedPositions[entry.dossier])
+            guard !superseded.contains(Pair(key: holding.key, dossier: holding.dossier)) else { return }
+            while next < fresh.count, fresh[next] < holding {
+                append(fresh[next])
+                next += 1
+            }
+            append(holding)
+        }
+        while next < fresh.count {
+            append(fresh[next])
+            next += 1
+        }
     }
 
     /// Writes `parts` to `path` atomically: a temporary file in the same directory, written,

@@ -42,14 +42,18 @@ struct PostingsTable: Sendable {
         return Int32(self.unitOffsets.count - 1)
     }
 
-    /// Records that unit `unit` (the last one begun) holds a record of `key`.
+    /// Records that unit `unit` (the last one begun) holds a record of `key`. Returns the
+    /// dossier's ordinal.
     @inline(__always)
-    mutating func add(_ key: DossierKey, unit: Int32) {
+    @discardableResult
+    mutating func add(_ key: DossierKey, unit: Int32) -> Int32 {
         let slot = self.slot(inserting: key)
-        guard self.slots[slot].lastUnit != unit else { return }
+        let ordinal = self.slots[slot].ordinal - 1
+        guard self.slots[slot].lastUnit != unit else { return ordinal }
         self.slots[slot].lastUnit = unit
-        self.pairDossier.append(self.slots[slot].ordinal - 1)
+        self.pairDossier.append(ordinal)
         self.pairUnit.append(unit)
+        return ordinal
     }
 
     /// Groups the pairs by dossier. Call once every unit is added, before reading offsets.

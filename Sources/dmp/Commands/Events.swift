@@ -59,7 +59,8 @@ struct Events: ParsableCommand {
 
     func run() throws {
         let path = self.journal.path
-        let dossier = try self.dossier.map { try DossierResolver.resolve($0, journal: path) }
+        let session = IndexSession(journal: path, option: self.index)
+        let dossier = try self.dossier.map { try DossierResolver.resolve($0, journal: path, index: session) }
         let types = Set(self.types)
         var needles: [[UInt8]] = []
         if let dossier { needles.append(Array(dossier.rawValue.utf8)) }
@@ -112,8 +113,7 @@ struct Events: ParsableCommand {
         // One dossier: its events through the index when there is one (collected first, so that
         // a fallback to the scan repeats nothing).
         let indexed: [(Event, [UInt8])]? = try dossier.flatMap { dossier in
-            try IndexSupport.query(
-                path, option: self.index,
+            try session.query(
                 indexed: { index in
                     var kept: [(Event, [UInt8])] = []
                     try index.forEachEvent(of: dossier) { event, record in

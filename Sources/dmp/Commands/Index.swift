@@ -10,16 +10,19 @@ struct IndexCommand: ParsableCommand {
         discussion: """
             The index maps each dossier to the journal units (sealed batches) that hold its events, \
             so that trace, state, who-saw --dossier and events --dossier read those units only \
-            instead of the whole journal. It is derived data: this command builds it when it is \
+            instead of the whole journal; and each patient identifier (NIR, NIA, INS-C, current or \
+            old) to the dossiers that held it, so that --dossier NIR:… finds the dossier without \
+            reading the whole journal either. It is derived data: this command builds it when it is \
             missing, adds the units appended since it was saved, and rebuilds it when it cannot be \
             used (another format version, damaged, built from another journal, or the journal was \
             replaced); --rebuild builds it from scratch in any case. The file is replaced \
             atomically. Its format is in Schemas/index-format.md.
 
             The index is never trusted: the units it names are checked against their seals when read \
-            and other dossiers' records skipped; the queries check it against the journal (journal \
-            id, chain value where it ends) and rebuild it, or scan, when it does not match. An index \
-            does not verify the journal: use dmp verify for that.
+            and other dossiers' records skipped; a dossier it names for an identifier is confirmed by \
+            the journal's record of the event that gave it that identifier; the queries check it \
+            against the journal (journal id, chain value where it ends) and rebuild it, or scan, when \
+            it does not match. An index does not verify the journal: use dmp verify for that.
 
             The queries use an existing index on their own, scan what was appended since it was \
             saved, and save it when that holds 10,000 events or more (if the \
@@ -85,6 +88,7 @@ struct IndexCommand: ParsableCommand {
             json.null()
         }
         json.field("dossiers", index.savedDossiers)
+        json.field("identifiers", index.savedIdentifiers)
         json.field("events", index.coverage.lastSequence)
         json.field("units", index.coverage.units)
         json.field("addedUnits", update.addedUnits)
@@ -113,6 +117,7 @@ struct IndexCommand: ParsableCommand {
         var lines = KeyValueReport()
         lines.add("journal", journal)
         lines.add("dossiers", grouped(index.savedDossiers))
+        lines.add("identifiers", grouped(index.savedIdentifiers))
         lines.add("events", grouped(index.coverage.lastSequence))
         lines.add("units", grouped(index.coverage.units))
         lines.add("covers", "\(grouped(index.coverage.end)) bytes, chain value \(index.coverage.head)")

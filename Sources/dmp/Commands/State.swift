@@ -32,9 +32,9 @@ struct State: ParsableCommand {
 
     func run() throws {
         let path = self.journal.path
-        let id = try DossierResolver.resolve(self.dossier.dossier, journal: path)
-        let state: DossierState? = try IndexSupport.query(
-            path, option: self.index,
+        let session = IndexSession(journal: path, option: self.index)
+        let id = try DossierResolver.resolve(self.dossier.dossier, journal: path, index: session)
+        let state: DossierState? = try session.query(
             indexed: { index in
                 try History.state(of: id, asOf: self.at ?? .max, journal: path, index: index)
             },

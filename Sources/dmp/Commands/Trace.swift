@@ -72,10 +72,10 @@ struct Trace: ParsableCommand {
 
     func run() throws {
         let path = self.journal.path
-        let id = try DossierResolver.resolve(self.dossier.dossier, journal: path)
+        let session = IndexSession(journal: path, option: self.index)
+        let id = try DossierResolver.resolve(self.dossier.dossier, journal: path, index: session)
         // Through the index, whether the dossier exists is known too (nil: not known yet).
-        let (entries, exists): ([TraceEntry], Bool?) = try IndexSupport.query(
-            path, option: self.index,
+        let (entries, exists): ([TraceEntry], Bool?) = try session.query(
             indexed: { index in
                 let entries = try History.trace(of: id, viewer: self.viewer, asOf: self.at, journal: path, index: index)
                 return (entries, entries.isEmpty ? try Self.exists(id, index: index) : true)

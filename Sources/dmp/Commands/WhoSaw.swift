@@ -52,7 +52,8 @@ struct WhoSaw: ParsableCommand {
 
     func run() throws {
         let path = self.journal.path
-        let dossier = try self.dossier.map { try DossierResolver.resolve($0, journal: path) }
+        let session = IndexSession(journal: path, option: self.index)
+        let dossier = try self.dossier.map { try DossierResolver.resolve($0, journal: path, index: session) }
         var accesses: [Access] = []
         var history: [Event] = []
         var dossiers: [DossierID] = []
@@ -85,8 +86,7 @@ struct WhoSaw: ParsableCommand {
         }
         if let dossier {
             // One dossier: its events through the index when there is one.
-            let events: [Event]? = try IndexSupport.query(
-                path, option: self.index,
+            let events: [Event]? = try session.query(
                 indexed: { index in
                     var events: [Event] = []
                     try index.forEachEvent(of: dossier) { event, _ in events.append(event) }

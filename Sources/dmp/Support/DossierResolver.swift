@@ -33,12 +33,38 @@ enum DossierResolver {
         }
     }
 
-    /// The dossier meant by `text`.
+    /// The dossier meant by `text`: an opaque id as is; for an identifier, the latest dossier
+    /// that held it (ID-3), with a note on stderr naming the others when several did.
+    ///
+    /// Through the index when one is usable (the units appended after the part it covers are
+    /// read, and every dossier it names is confirmed by the journal's record of the event that gave
+    /// it the identifier; see ``DossierIndex/dossiers(identifiedBy:)``), by scanning the journal's
+    /// identity events otherwise (`--no-index`, no index, or one that cannot be used): the same
+    /// answer and notes either way.
     /// - Throws: ``ToolError`` (status 2) when the text is no identifier or no dossier holds it.
-    static func resolve(_ text: String, journal: String) throws -> DossierID {
+    static func resolve(_ text: String, journal: String, index: IndexSession) throws -> DossierID {
         let text = text.trimmed()
         if self.isOpaqueID(text), let id = DossierID(rawValue: text.lowercased()) { return id }
         let candidates = try self.identifiers(text)
+        let names = Set(candidates.map(\.description))
+        let holders = try index.query(
+            indexed: { index in try index.dossiers(identifiedBy: candidates) },
+            scan: { try self.scan(journal, text: text, candidates: candidates) })
+        guard let chosen = holders.last else {
+            throw ToolError.usage(
+                "no dossier in \(journal) was ever identified by \(names.sorted().joined(separator: " or "))")
+        }
+        if holders.count > 1 {
+            let others = holders.dropLast().map(\.rawValue).joined(separator: ", ")
+            warn(
+                "note: \(text) identified several dossiers over time (\(others)); using the latest, \(chosen.rawValue)")
+        }
+        return chosen
+    }
+
+    /// The dossiers that held any of `candidates`, by reading the whole journal: in order of the
+    /// event that last gave one of them to each.
+    private static func scan(_ journal: String, text: String, candidates: [PatientIdentifier]) throws -> [DossierID] {
         let names = Set(candidates.map(\.description))
         let numbers = Set(candidates.map { Array(($0.description.split(separator: ":").last ?? "").utf8) })
         var holders: [DossierID] = []
@@ -55,15 +81,6 @@ enum DossierResolver {
             holders.removeAll { $0 == event.dossier }
             holders.append(event.dossier)
         }
-        guard let chosen = holders.last else {
-            throw ToolError.usage(
-                "no dossier in \(journal) was ever identified by \(names.sorted().joined(separator: " or "))")
-        }
-        if holders.count > 1 {
-            let others = holders.dropLast().map(\.rawValue).joined(separator: ", ")
-            warn(
-                "note: \(text) identified several dossiers over time (\(others)); using the latest, \(chosen.rawValue)")
-        }
-        return chosen
+        return holders
     }
 }

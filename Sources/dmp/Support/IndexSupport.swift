@@ -72,34 +72,56 @@ enum IndexSupport {
         }
         return index
     }
+}
+
+/// The dossier index of one journal for one command: opened at most once, then shared by the
+/// resolution of `--dossier` (``DossierResolver``) and the query, so that an index that cannot be
+/// used is rebuilt, or abandoned for a scan, once.
+final class IndexSession {
+    let journal: String
+    private let option: IndexOption
+    private var opened = false
+    /// The index to read through, or `nil` to scan.
+    private var index: DossierIndex?
+    private var rebuilt = false
+
+    init(journal: String, option: IndexOption) {
+        self.journal = journal
+        self.option = option
+    }
 
     /// The result of `indexed` with the index when there is a usable one, of `scan` otherwise.
     ///
     /// If the index fails a check during the query, it is rebuilt and the query run again. If
-    /// reading a unit it names fails, the tool says so and scans: the scan reports damage to the
-    /// journal, if that was the cause. `indexed` must not write output before it returns, so that
-    /// running it again or falling back repeats nothing.
-    static func query<T>(
-        _ journal: String, option: IndexOption, indexed: (DossierIndex) throws -> T, scan: () throws -> T
-    ) throws -> T {
-        guard var index = self.open(journal, option: option) else { return try scan() }
-        var rebuilt = false
-        while true {
+    /// reading a unit it names fails, the tool says so and scans, and later queries of this
+    /// session scan too: the scan reports damage to the journal, if that was the cause. `indexed`
+    /// must not write output before it returns, so that running it again or falling back repeats
+    /// nothing.
+    func query<T>(indexed: (DossierIndex) throws -> T, scan: () throws -> T) throws -> T {
+        if !self.opened {
+            self.opened = true
+            self.index = IndexSupport.open(self.journal, option: self.option)
+        }
+        while let index = self.index {
             do {
                 return try indexed(index)
             } catch let error as DossierIndexError {
-                if !rebuilt && self.isRebuildable(error), let again = self.rebuild(journal, because: error) {
-                    index = again
-                    rebuilt = true
-                    continue
+                if !self.rebuilt && IndexSupport.isRebuildable(error) {
+                    self.rebuilt = true
+                    if let again = IndexSupport.rebuild(self.journal, because: error) {
+                        self.index = again
+                        continue
+                    }
+                } else {
+                    warn("dmp: note: reading through the index failed (\(error)); scanning the journal")
                 }
-                warn("dmp: note: reading through the index failed (\(error)); scanning the journal")
             } catch let error as JournalError {
                 warn("dmp: note: reading through the index failed (\(ToolError(error).message)); scanning the journal")
             } catch {
-                throw ToolError.from(error, journal: journal)
+                throw ToolError.from(error, journal: self.journal)
             }
-            return try scan()
+            self.index = nil
         }
+        return try scan()
     }
 }
