@@ -14,7 +14,9 @@ enum Queries {
         }
         // The index: built from scratch (what `dmp index` does the first time).
         let copy = fixture.directory + "/query-copy.dmpj"
-        if !FileManager.default.fileExists(atPath: copy) {
+        // A copy left by an older fixture (rebuilt since) is replaced.
+        if BenchFiles.size(copy) != BenchFiles.size(fixture.journal) {
+            try? FileManager.default.removeItem(atPath: copy)
             try FileManager.default.copyItem(atPath: fixture.journal, toPath: copy)
         }
         try? FileManager.default.removeItem(atPath: DossierIndex.path(forJournal: copy))
