@@ -1437,15 +1437,18 @@ def read_spec():
         return f.read()
 
 
-def parse_worked_example(text):
-    """The worked example between its markers: (file bytes, field annotations
-    as (offset, bytes, text), the lz4 -dc output, the stated size, the signed
-    message, the head)."""
-    begin, end = "<!-- example:begin -->", "<!-- example:end -->"
+def parse_worked_example(text, version=1):
+    """The worked example between its markers (section 8, or 8.1 for version
+    2): (file bytes, field annotations as (offset, bytes, text), the lz4 -dc
+    output, the stated size, the signed message, the head)."""
+    if version == 1:
+        begin, end = "<!-- example:begin -->", "<!-- example:end -->"
+    else:
+        begin, end = "<!-- example-v2:begin -->", "<!-- example-v2:end -->"
     assert text.count(begin) == 1 and text.count(end) == 1, "the example markers must appear once each"
     block = text[text.index(begin) + len(begin):text.index(end)]
     size = int(re.search(r"The whole file is (\d+) bytes", block).group(1))
-    printed = re.search(r"`lz4 -dc` prints `([^`]*)`", block).group(1)
+    printed = re.search(r"`lz4 -dc(?: -D dictionary\.bin)?` prints `([^`]*)`", block).group(1)
     printed = printed.encode("utf-8").replace(b"\\n", b"\n")
     fences = re.findall(r"```\n(.*?)```", block, re.S)
     assert len(fences) == 2, len(fences)
@@ -1549,6 +1552,48 @@ class TestSpecification(Base):
         for pos in range(len(data)):
             res, status = jv.verify_bytes(flip(data, pos, pos % 8), pub)
             self.assertFalse(res["valid"], pos)
+
+    def test_worked_example_version_2(self):
+        data, fields, printed, size, message, head = parse_worked_example(read_spec(), version=2)
+        self.assertEqual(len(data), size)
+        pub = bytes.fromhex(RFC8032_PUBLIC)
+        res, status = jv.verify_bytes(data, pub, want_records=True)
+        self.assertEqual(status, 0, res)
+        self.assertTrue(res["valid"])
+        self.assertEqual((res["formatVersion"], res["dictionaryLength"]), (2, 64))
+        self.assertEqual((res["lastSequence"], res["checkpointsVerified"]), (2, 1))
+        self.assertEqual(res["head"], head.hex())
+        records = [base64.b64decode(r) for r in res["records"]]
+        self.assertEqual(b"".join(r + b"\n" for r in records), printed)
+        # The dictionary id shown is the first 4 bytes of SHA256(dictionary), and the
+        # numeric annotations hold their values.
+        by_text = {t: raw for _, raw, t in fields}
+        dictionary = by_text["header: dictionary"]
+        ids = [raw for _, raw, t in fields if t.startswith("data frame: dictionary id")]
+        self.assertEqual(ids, [hashlib.sha256(dictionary).digest()[:4]])
+        self.assertEqual(jv.dictionary_id(dictionary), struct.unpack("<I", ids[0])[0])
+        for offset, raw, text in fields:
+            m = re.search(r"= (\d+)\b(?! *\.\.)", text)
+            if m and "SHA256" not in text:
+                self.assertEqual(int.from_bytes(raw, "little"), int(m.group(1)), (hex(offset), text))
+        # The block cannot be decoded without the dictionary: its first match reaches into it.
+        block = [raw for _, raw, t in fields if t == "data frame: block data"][0]
+        with self.assertRaises(jv.LZ4BlockError):
+            jv.lz4_block_decompress(block, 64 * 1024)
+        self.assertEqual(jv.lz4_block_decompress(block, 64 * 1024, dictionary=dictionary), printed)
+        # Every flipped bit is detected.
+        for pos in range(len(data)):
+            res, status = jv.verify_bytes(flip(data, pos, pos % 8), pub)
+            self.assertFalse(res["valid"], pos)
+
+    @unittest.skipUnless(HAVE_LZ4, "the lz4 command is not installed")
+    def test_worked_example_version_2_with_stock_lz4(self):
+        data, fields, printed, _, _, _ = parse_worked_example(read_spec(), version=2)
+        path = self.write("example-v2.dmpj", data)
+        dictionary = self.write("dictionary.bin", [raw for _, raw, t in fields if t == "header: dictionary"][0])
+        out = subprocess.run(["lz4", "-dc", "-D", dictionary, path], capture_output=True, timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stdout, printed)
 
     @unittest.skipUnless(HAVE_LZ4, "the lz4 command is not installed")
     def test_worked_example_with_stock_lz4(self):
