@@ -129,8 +129,8 @@ public enum JournalOps {
     /// (no dictionary), everything else equal: the baseline of the dictionary's gain. Each batch
     /// becomes one LZ4 block (batches are at most 1 MiB, blocks up to 4 MiB), stored if it does
     /// not shrink: a 15-byte descriptor, a 4-byte block header, the block and the end mark.
-    public static func sizeWithoutDictionary(_ path: String) throws -> Int {
-        let report = try JournalVerifier().verify(path: path)
+    /// `report` is the journal's verification report (its file and data-frame sizes).
+    public static func sizeWithoutDictionary(_ path: String, report: VerificationReport) throws -> Int {
         let reader = try JournalReader(path: path)
         var content: [UInt8] = []
         var compressed = [UInt8](repeating: 0, count: Int(LZ4_compressBound(Int32(1 << 22))))

@@ -93,7 +93,7 @@ struct DomainBench {
         let file = Double(BenchFiles.size(fixture.journal))
         let events = Double(report.records)
         // The same batches in format version 1 frames, without the dictionary.
-        let plain = Double(try JournalOps.sizeWithoutDictionary(fixture.journal))
+        let plain = Double(try JournalOps.sizeWithoutDictionary(fixture.journal, report: report))
         Report.add(
             "size on disk, \(fixture.name) (format version 2: LZ4 dictionary)",
             String(

@@ -1,7 +1,31 @@
-/// A dossier id as the index stores it: the 128 bits of its UUID, the first 8 bytes in `high`
-/// (big-endian), so that the order of keys is the order of the lowercase UUID strings and of the
-/// 16 bytes as stored.
-struct DossierKey: Hashable, Comparable, Sendable {
+/// A 128-bit key of the index, stored as 16 big-endian bytes, the first 8 in `high`: the order
+/// of keys is the order of the bytes as stored.
+protocol IndexKey: Hashable, Comparable, Sendable {
+    var high: UInt64 { get }
+    var low: UInt64 { get }
+    init(high: UInt64, low: UInt64)
+}
+
+extension IndexKey {
+    static func < (lhs: Self, rhs: Self) -> Bool {
+        (lhs.high, lhs.low) < (rhs.high, rhs.low)
+    }
+
+    /// The 16 bytes, big-endian.
+    func append(to bytes: inout [UInt8]) {
+        bytes.appendBE(self.high)
+        bytes.appendBE(self.low)
+    }
+
+    /// Reads 16 big-endian bytes.
+    static func load(from bytes: UnsafeRawBufferPointer, at offset: Int) -> Self {
+        Self(high: bytes.loadBE(at: offset), low: bytes.loadBE(at: offset + 8))
+    }
+}
+
+/// A dossier id as the index stores it: the 128 bits of its UUID, so that the order of keys is
+/// the order of the lowercase UUID strings.
+struct DossierKey: IndexKey {
     var high: UInt64
     var low: UInt64
 
@@ -13,10 +37,6 @@ struct DossierKey: Hashable, Comparable, Sendable {
     init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
-    }
-
-    static func < (lhs: DossierKey, rhs: DossierKey) -> Bool {
-        (lhs.high, lhs.low) < (rhs.high, rhs.low)
     }
 
     /// Parses the 36 bytes of a UUID (`8-4-4-4-12` hexadecimal digits, either case).
@@ -52,17 +72,6 @@ struct DossierKey: Hashable, Comparable, Sendable {
         return DossierKey(
             high: UInt64(a.value) << 32 | UInt64(b.value >> 16) << 16 | UInt64(c.value >> 16),
             low: UInt64(d.value >> 16) << 48 | UInt64(e.value) << 16 | UInt64(f.value >> 16))
-    }
-
-    /// The 16 bytes, big-endian.
-    func append(to bytes: inout [UInt8]) {
-        bytes.appendBE(self.high)
-        bytes.appendBE(self.low)
-    }
-
-    /// Reads 16 big-endian bytes.
-    static func load(from bytes: UnsafeRawBufferPointer, at offset: Int) -> DossierKey {
-        DossierKey(high: bytes.loadBE(at: offset), low: bytes.loadBE(at: offset + 8))
     }
 }
 

@@ -1,13 +1,12 @@
 import Crypto
 
 /// A patient identifier as the index stores it: the first 16 bytes of the SHA-256 of its string
-/// form (`PatientIdentifier.description`, such as `NIR:255081416802538`), the first 8 in `high`
-/// (big-endian), so that the order of keys is the order of the 16 bytes as stored.
+/// form (`PatientIdentifier.description`, such as `NIR:255081416802538`).
 ///
 /// The index compares keys, never strings: every dossier it names for a key is confirmed from the
 /// journal, whose record gives the identifier itself (``DossierIndex/dossiers(identifiedBy:)``).
 /// The key is not a secret: the identifiers of a journal are few enough to be enumerated.
-struct IdentifierKey: Hashable, Comparable, Sendable {
+struct IdentifierKey: IndexKey {
     var high: UInt64
     var low: UInt64
 
@@ -20,21 +19,6 @@ struct IdentifierKey: Hashable, Comparable, Sendable {
     init(_ name: String) {
         let digest = SHA256.hash(data: Array(name.utf8))
         self = digest.withUnsafeBytes { Self.load(from: $0, at: 0) }
-    }
-
-    static func < (lhs: IdentifierKey, rhs: IdentifierKey) -> Bool {
-        (lhs.high, lhs.low) < (rhs.high, rhs.low)
-    }
-
-    /// The 16 bytes, big-endian.
-    func append(to bytes: inout [UInt8]) {
-        bytes.appendBE(self.high)
-        bytes.appendBE(self.low)
-    }
-
-    /// Reads 16 big-endian bytes.
-    static func load(from bytes: UnsafeRawBufferPointer, at offset: Int) -> IdentifierKey {
-        IdentifierKey(high: bytes.loadBE(at: offset), low: bytes.loadBE(at: offset + 8))
     }
 }
 

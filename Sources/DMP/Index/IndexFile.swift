@@ -300,21 +300,10 @@ final class IndexFile: @unchecked Sendable {
 
     /// Exactly `count` bytes at `offset`.
     static func read(_ descriptor: Int32, at offset: Int, count: Int, path: String) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let result = bytes.withUnsafeMutableBytes { buffer in
-                pread(descriptor, buffer.baseAddress! + done, count - done, off_t(offset + done))
-            }
-            if result < 0 && errno == EINTR { continue }
-            guard result >= 0 else {
-                throw DossierIndexError(.io, "cannot read: \(String(cString: strerror(errno)))", path: path)
-            }
-            guard result > 0 else {
-                throw DossierIndexError(
-                    .corrupt, "the file ends at \(offset + done) bytes while reading it", path: path)
-            }
-            done += result
+        let bytes = try readAvailable(descriptor, at: offset, count: count, failure: "cannot read", path: path)
+        guard bytes.count == count else {
+            throw DossierIndexError(
+                .corrupt, "the file ends at \(offset + bytes.count) bytes while reading it", path: path)
         }
         return bytes
     }
@@ -348,7 +337,8 @@ final class JournalPeek {
     private func bytes(at offset: Int, count: Int) throws -> ArraySlice<UInt8> {
         if offset < self.base || offset + count > self.base + self.buffer.count {
             self.base = offset
-            self.buffer = try Self.readUpTo(self.descriptor, at: offset, count: max(count, self.chunk))
+            self.buffer = try readAvailable(
+                self.descriptor, at: offset, count: max(count, self.chunk), failure: "cannot read the journal", path: nil)
             guard self.buffer.count >= count else {
                 throw DossierIndexError(.io, "the journal ends at byte \(offset + self.buffer.count)", path: self.path)
             }
@@ -373,21 +363,24 @@ final class JournalPeek {
         return Int(truncatingIfNeeded: field.withUnsafeBytes { $0.loadLE(at: 0) as UInt64 })
     }
 
-    private static func readUpTo(_ descriptor: Int32, at offset: Int, count: Int) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let result = bytes.withUnsafeMutableBytes { buffer in
-                pread(descriptor, buffer.baseAddress! + done, count - done, off_t(offset + done))
-            }
-            if result < 0 && errno == EINTR { continue }
-            guard result >= 0 else {
-                throw DossierIndexError(.io, "cannot read the journal: \(String(cString: strerror(errno)))")
-            }
-            if result == 0 { break }
-            done += result
+}
+
+/// The bytes at `offset`, `count` of them or fewer where the file ends; `pread` retried on
+/// `EINTR` and on short reads. An I/O error is thrown as `failure: <reason>`.
+func readAvailable(_ descriptor: Int32, at offset: Int, count: Int, failure: String, path: String?) throws -> [UInt8] {
+    var bytes = [UInt8](repeating: 0, count: count)
+    var done = 0
+    while done < count {
+        let result = bytes.withUnsafeMutableBytes { buffer in
+            pread(descriptor, buffer.baseAddress! + done, count - done, off_t(offset + done))
         }
-        bytes.removeLast(count - done)
-        return bytes
+        if result < 0 && errno == EINTR { continue }
+        guard result >= 0 else {
+            throw DossierIndexError(.io, "\(failure): \(String(cString: strerror(errno)))", path: path)
+        }
+        if result == 0 { break }
+        done += result
     }
+    bytes.removeLast(count - done)
+    return bytes
 }

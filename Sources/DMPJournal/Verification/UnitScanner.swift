@@ -33,8 +33,6 @@ struct ScanFailure: Error {
 final class UnitScanner {
     let window: FileWindow
     let header: JournalHeader
-    /// The header's frame shape (its dictionary, in version 2).
-    let shape: FrameShape
     /// Whether to check the LZ4 descriptor checksum (the chain covers the same bytes;
     /// verification checks both, readers only the chain).
     let checksums: Bool
@@ -59,7 +57,6 @@ final class UnitScanner {
         self.window = window
         let first = try window.available(at: 0, limit: Format.maxHeaderFrame)
         self.header = try JournalHeader.parse(first, path: window.path)
-        self.shape = self.header.frameShape
         self.checksums = checksums
         self.decompress = decompress
         self.position = self.header.frameLength
@@ -165,7 +162,7 @@ final class UnitScanner {
         while true {
             guard let frame = try bytes(start, guess) else { preconditionFailure("range checked") }
             do {
-                layout = try DataFrame.walk(frame, shape: self.shape, checksums: false)
+                layout = try DataFrame.walk(frame, shape: self.header.frameShape, checksums: false)
             } catch {
                 throw fail(error.code, start + error.offset, error.message)
             }
@@ -206,9 +203,9 @@ final class UnitScanner {
             }
             do {
                 let frame = UnsafeRawBufferPointer(rebasing: unit[0..<frameLength])
-                if self.checksums { try DataFrame.checkDescriptor(frame, shape: self.shape) }
+                if self.checksums { try DataFrame.checkDescriptor(frame, shape: self.header.frameShape) }
                 try DataFrame.decompress(
-                    frame, layout: layout, shape: self.shape,
+                    frame, layout: layout, shape: self.header.frameShape,
                     into: UnsafeMutableRawBufferPointer(rebasing: self.content[0..<layout.contentSize]))
             } catch {
                 throw fail(error.code, start + error.offset, error.message)
