@@ -197,7 +197,9 @@ enum Child {
             var configuration = DMPStore.Configuration()
             configuration.journal.durability = .noSync
             configuration.replayOnTwoThreads = !arguments.contains("--one-thread")
+            let start = nanos()
             let store = try await DMPStore.open(at: copy, configuration: configuration)
+            print("seconds \(Double(nanos() - start) / 1e9)")
             try await store.close()
         default:
             DomainBench.usage()

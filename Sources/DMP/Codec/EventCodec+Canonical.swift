@@ -35,6 +35,8 @@ extension EventCodec {
         case .professionalAuthorised: payload = cursor.authorisation()
         case .documentDeposited: payload = cursor.deposit()
         case .documentReplaced: payload = cursor.deposit(replacement: true)
+        case .treatingDoctorDeclared: payload = cursor.onlyString(#"{"professional":"#).map(EventPayload.treatingDoctorDeclared)
+        case .legalRepresentativeAdded: payload = cursor.representative()
         default: payload = cursor.generalData(kind)
         }
         guard let payload, cursor.literal("}"), cursor.atEnd else {
@@ -138,7 +140,7 @@ struct CanonicalCursor {
     /// Consumes a string without escapes or control characters and returns its body, and whether
     /// it holds bytes of 0x80 or more (whose UTF-8 the caller checks).
     @inline(__always)
-    private mutating func plainBytes() -> (body: UnsafeRawBufferPointer, nonASCII: Bool)? {
+    mutating func plainBytes() -> (body: UnsafeRawBufferPointer, nonASCII: Bool)? {
         guard self.position < self.count, self.byte(at: self.position) == 0x22 else {
             return nil
         }
@@ -420,6 +422,25 @@ struct CanonicalCursor {
             return nil
         }
         return .professionalAuthorised(professional: professional, basis: basis)
+    }
+
+    /// Consumes a `data` object of one string member, opened by `opening` (`{"name":`).
+    mutating func onlyString(_ opening: StaticString) -> String? {
+        guard self.literal(opening), let value = self.string(), self.literal("}") else {
+            return nil
+        }
+        return value
+    }
+
+    /// Consumes the `data` of a legal representative's addition.
+    mutating func representative() -> EventPayload? {
+        guard self.literal(#"{"representative":"#), let representative = self.string(),
+            self.literal(#","kind":"#), let kind: RepresentativeKind = self.name(),
+            self.literal("}")
+        else {
+            return nil
+        }
+        return .legalRepresentativeAdded(representative: representative, kind: kind)
     }
 
     /// Consumes the `data` of a deposit, or of a replacement when `replacement` is set.

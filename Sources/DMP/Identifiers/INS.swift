@@ -56,6 +56,12 @@ public struct INS: Sendable, Hashable, CustomStringConvertible {
     ///   - authority: The registry that issued the number.
     /// - Throws: ``IdentifierError``, as ``init(_:kind:)``.
     public init(_ string: String, authority: AssigningAuthority) throws(IdentifierError) {
+        if Self.isCompactAndValid(string) {
+            // The form records and most callers give: no spaces, uppercase, the right key.
+            self.rawValue = string
+            self.authority = authority
+            return
+        }
         let field = authority.kind.field
         let text = IdentifierText.compact(string)
         guard text.count == 15 else {
@@ -124,6 +130,33 @@ public struct INS: Sendable, Hashable, CustomStringConvertible {
             number = number * 10 + UInt64(digit)
         }
         return 97 - Int(number % 97)
+    }
+
+    /// Whether `string` is exactly 15 ASCII characters, digits with `2A` or `2B` allowed for
+    /// the département, whose key is right: the general checks would accept it as it is.
+    static func isCompactAndValid(_ string: String) -> Bool {
+        var string = string
+        return string.withUTF8 { bytes -> Bool in
+            guard bytes.count == 15 else { return false }
+            var number: UInt64 = 0
+            for index in 0..<13 {
+                var digit = bytes[index] &- 0x30
+                if digit >= 10 {
+                    guard index == 6, bytes[5] == 0x32, bytes[6] == 0x41 || bytes[6] == 0x42 else { return false }
+                    digit = 0  // 2A is read as 19, 2B as 18: the 5th and 6th digits become 1 and 9 or 8.
+                }
+                number = number &* 10 &+ UInt64(digit)
+            }
+            if bytes[6] >= 0x41 {
+                // Replace the "2" and the letter (digits 5 and 6 from the left) by 19 or 18.
+                let tens: UInt64 = 1_000_000
+                number = number - 2 * tens * 10 + 1 * tens * 10 + (bytes[6] == 0x41 ? 9 : 8) * tens
+            }
+            let key0 = bytes[13] &- 0x30
+            let key1 = bytes[14] &- 0x30
+            guard key0 < 10, key1 < 10 else { return false }
+            return Int(key0) * 10 + Int(key1) == 97 - Int(number % 97)
+        }
     }
 
     private static func twoDigits(_ value: Int) -> String {

@@ -24,6 +24,11 @@ public struct INSC: Sendable, Hashable, CustomStringConvertible {
     ///   ``IdentifierError/Reason/wrongLength``, ``IdentifierError/Reason/empty`` or
     ///   ``IdentifierError/Reason/invalidCharacter``.
     public init(_ string: String) throws(IdentifierError) {
+        if string.utf8.count == 22 && string.utf8.allSatisfy({ $0 &- 0x30 < 10 }) {
+            // The form records and most callers give: 22 digits, nothing else.
+            self.rawValue = string
+            return
+        }
         let text = IdentifierText.compact(string)
         guard text.count == 22 else {
             throw IdentifierText.wrongLength(text, expected: "22 digits", field: .insc, input: string)

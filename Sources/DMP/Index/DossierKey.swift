@@ -46,9 +46,10 @@ struct DossierKey: IndexKey {
         return self.parse(at: base)
     }
 
-    /// Parses the 36 bytes of a UUID at `pointer`, eight digits at a time.
+    /// Parses the 36 bytes of a UUID at `pointer`, eight digits at a time; with `lowercaseOnly`,
+    /// the letters must be lowercase (as records hold them).
     @inline(__always)
-    static func parse(at pointer: UnsafeRawPointer) -> DossierKey? {
+    static func parse(at pointer: UnsafeRawPointer, lowercaseOnly: Bool = false) -> DossierKey? {
         @inline(__always) func word(_ offset: Int) -> UInt64 {
             UInt64(littleEndian: pointer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
         }
@@ -57,12 +58,12 @@ struct DossierKey: IndexKey {
             UInt64(UInt32(littleEndian: pointer.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
                 | 0x3030_3030_0000_0000
         }
-        let a = Hex.decode8(word(0))  // digits 0-7
-        let b = Hex.decode8(half(9))  // 9-12
-        let c = Hex.decode8(half(14))  // 14-17
-        let d = Hex.decode8(half(19))  // 19-22
-        let e = Hex.decode8(word(24))  // 24-31
-        let f = Hex.decode8(half(32))  // 32-35
+        let a = Hex.decode8(word(0), lowercaseOnly: lowercaseOnly)  // digits 0-7
+        let b = Hex.decode8(half(9), lowercaseOnly: lowercaseOnly)  // 9-12
+        let c = Hex.decode8(half(14), lowercaseOnly: lowercaseOnly)  // 14-17
+        let d = Hex.decode8(half(19), lowercaseOnly: lowercaseOnly)  // 19-22
+        let e = Hex.decode8(word(24), lowercaseOnly: lowercaseOnly)  // 24-31
+        let f = Hex.decode8(half(32), lowercaseOnly: lowercaseOnly)  // 32-35
         let dashes =
             pointer.load(fromByteOffset: 8, as: UInt8.self) == 0x2D
             && pointer.load(fromByteOffset: 13, as: UInt8.self) == 0x2D
@@ -93,12 +94,12 @@ enum Hex {
         (word &+ self.ones &* UInt64(0x80 - low)) & ~(word &+ self.ones &* UInt64(0x7F - high)) & self.highs
     }
 
-    /// The value of 8 hexadecimal digits (either case; the first in the lowest byte, the most
-    /// significant), and whether all 8 bytes are digits.
+    /// The value of 8 hexadecimal digits (either case, or lowercase only; the first in the lowest
+    /// byte, the most significant), and whether all 8 bytes are digits.
     @inline(__always)
-    static func decode8(_ word: UInt64) -> (value: UInt32, valid: Bool) {
+    static func decode8(_ word: UInt64, lowercaseOnly: Bool = false) -> (value: UInt32, valid: Bool) {
         let digits = self.within(word, 0x30, 0x39)
-        let letters = self.within(word | 0x2020_2020_2020_2020, 0x61, 0x66)
+        let letters = self.within(lowercaseOnly ? word : word | 0x2020_2020_2020_2020, 0x61, 0x66)
         let valid = word & self.highs == 0 && digits | letters == self.highs
         // Digits: their low nibble; letters: low nibble + 9 (bit 6 is set for letters only).
         var x = (word & 0x0F0F_0F0F_0F0F_0F0F) &+ ((word >> 6) & self.ones) &* 9

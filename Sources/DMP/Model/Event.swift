@@ -29,32 +29,12 @@ public struct DossierID: Hashable, Sendable, Comparable, CustomStringConvertible
     /// Parses the 36 bytes of a UUID as records hold it (`8-4-4-4-12` lowercase hex digits).
     @inline(__always)
     static func parse(_ bytes: UnsafeRawBufferPointer) -> DossierID? {
-        guard bytes.count == 36 else { return nil }
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        var digits = 0
-        for index in 0..<36 {
-            let byte = bytes[index]
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard byte == 0x2D else { return nil }
-                continue
-            }
-            let value: UInt8
-            if byte &- 0x30 < 10 {
-                value = byte &- 0x30
-            } else if byte &- 0x61 < 6 {
-                value = byte &- 0x61 &+ 10
-            } else {
-                return nil
-            }
-            if digits < 16 {
-                high = high << 4 | UInt64(value)
-            } else {
-                low = low << 4 | UInt64(value)
-            }
-            digits += 1
+        guard bytes.count == 36, let base = bytes.baseAddress,
+            let key = DossierKey.parse(at: base, lowercaseOnly: true)
+        else {
+            return nil
         }
-        return DossierID(high: high, low: low)
+        return DossierID(key)
     }
 
     /// The lowercase UUID string.

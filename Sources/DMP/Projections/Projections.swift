@@ -83,12 +83,17 @@ struct ManagementProjection {
         case .documentDeposited(let document, _, _, _), .documentReplaced(_, let document, _, _, _):
             self.figures.documentsByCategory[document.category, default: 0] += 1
         case .documentListConsulted(let mode, _, _, _), .documentConsulted(_, let mode, _, _):
-            self.figures.accessesByMode[mode.rawValue, default: 0] += 1
+            self.countRead(mode)
         case .consultationRefused:
             self.figures.refusedAccesses += 1
         default:
             break
         }
+    }
+
+    /// Counts a read (of a document or of the list) in a mode.
+    mutating func countRead(_ mode: AccessMode) {
+        self.figures.accessesByMode[mode.rawValue, default: 0] += 1
     }
 }
 

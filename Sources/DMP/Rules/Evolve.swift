@@ -80,8 +80,10 @@ extension DossierState {
         case .documentDeposited(let metadata, let mode, _, let deadlines):
             self.addDocument(metadata, mode: mode, deadlines: deadlines, event: event)
         case .documentReplaced(let replaced, let metadata, let mode, _, let deadlines):
-            self.documents[replaced]?.deprecated = true
-            self.documents[replaced]?.replacedBy = metadata.id
+            if let index = self.documents.index(forKey: replaced) {
+                self.documents.values[index].deprecated = true
+                self.documents.values[index].replacedBy = metadata.id
+            }
             self.addDocument(metadata, mode: mode, deadlines: deadlines, event: event)
         case .documentArchived(let id):
             self.documents[id]?.archived = true
@@ -142,6 +144,10 @@ extension DossierState {
         document.releaseDue = deadlines?.release
         document.reminderDue = deadlines?.reminder
         document.secret = mode == .secretConnection
+        if self.documents.isEmpty {
+            // Most dossiers hold a few documents: room for six at once saves growing three times.
+            self.documents.reserveCapacity(6)
+        }
         self.documents[metadata.id] = document
         if event.actor.role == .professional { self.professionalsSeen.insert(event.actor.id) }
     }

@@ -34,9 +34,14 @@ final class ReplayPipeline: @unchecked Sendable {
     private var started = false
     private var finished = false
 
-    init(window: Int64?, threaded: Bool = ReplayPipeline.hasSecondCore) {
+    /// Whether records of the commonest types are folded from their bytes
+    /// (``StoreState/applyCanonical(_:sequence:)``) rather than decoded first.
+    private let foldsCanonical: Bool
+
+    init(window: Int64?, threaded: Bool = ReplayPipeline.hasSecondCore, foldsCanonical: Bool = true) {
         self.state = StoreState(window: window)
         self.threaded = threaded
+        self.foldsCanonical = foldsCanonical
     }
 
     /// Whether a second core is online.
@@ -50,6 +55,12 @@ final class ReplayPipeline: @unchecked Sendable {
         while offset < records.count {
             let start = base + offset
             let length = UnsafeRawPointer(memchr(start, 0x0A, records.count - offset)!) - start
+            let record = UnsafeRawBufferPointer(start: start, count: length)
+            if !self.threaded && self.foldsCanonical && self.state.applyCanonical(record, sequence: sequence) {
+                offset += length + 1
+                sequence += 1
+                continue
+            }
             let event = try EventCodec.decode(
                 UnsafeRawBufferPointer(start: start, count: length), at: sequence, strings: self.strings)
             if self.threaded {

@@ -73,16 +73,7 @@ struct StoreState {
         // Only a command's first event is recorded. (A key comes back only in a retry, which
         // appends nothing, or once forgotten, after the window, so at another time.)
         if event.command != self.lastKey || event.at != self.lastKeyAt {
-            self.lastKey = event.command
-            self.lastKeyAt = event.at
-            let outcome = Outcome(fingerprint: "", actorID: event.actor.id, firstSequence: event.sequence, refusal: nil)
-            if self.replaying {
-                self.recent.append(outcome)
-            } else {
-                self.outcomes[event.command] = outcome
-            }
-            self.keyOrder.append((event.at, event.command))
-            self.forgetOldKeys(now: event.at)
+            self.recordFirstEvent(command: event.command, at: event.at, actorID: event.actor.id, sequence: event.sequence)
         }
         if case .consultationRefused(_, _, _, let refusal, _) = event.payload {
             let error = DomainError(DomainError.Code(rawValue: refusal), "refused: \(refusal)")
@@ -92,6 +83,20 @@ struct StoreState {
                 self.outcomes[event.command]?.refusal = error
             }
         }
+    }
+
+    /// Records the outcome of a command from its first event.
+    mutating func recordFirstEvent(command: String, at: Int64, actorID: String, sequence: UInt64) {
+        self.lastKey = command
+        self.lastKeyAt = at
+        let outcome = Outcome(fingerprint: "", actorID: actorID, firstSequence: sequence, refusal: nil)
+        if self.replaying {
+            self.recent.append(outcome)
+        } else {
+            self.outcomes[command] = outcome
+        }
+        self.keyOrder.append((at, command))
+        self.forgetOldKeys(now: at)
     }
 
     /// Ends the replay: indexes the outcomes of the commands still in the window.
@@ -140,6 +145,10 @@ struct DossierStates: Equatable {
     var values: [DossierState] = []
     /// Where each dossier's state is in `values`.
     private var slots: [DossierID: Int] = [:]
+    /// The dossier of the last ``slot(of:)`` and its place: a command's events follow one another
+    /// and most concern one dossier (about 40% of the demo's events need no lookup).
+    private var lastID: DossierID?
+    private var lastSlot = 0
 
     /// Every dossier id.
     var keys: Dictionary<DossierID, Int>.Keys { self.slots.keys }
@@ -152,9 +161,15 @@ struct DossierStates: Equatable {
     /// The place of a dossier's state in `values`, made (with the state before any event) on its
     /// first event.
     mutating func slot(of id: DossierID) -> Int {
+        if id == self.lastID {
+            return self.lastSlot
+        }
+        self.lastID = id
         if let slot = self.slots[id] {
+            self.lastSlot = slot
             return slot
         }
+        self.lastSlot = self.values.count
         self.slots[id] = self.values.count
         self.values.append(DossierState(id: id))
         return self.values.count - 1

@@ -21,6 +21,37 @@ import Testing
         #expect(DossierID(rawValue: text) == nil)
     }
 
+    @Test("Records hold ids in lowercase: the record parser refuses uppercase, and any wrong byte anywhere")
+    func recordFormIsStrict() throws {
+        func parse(_ text: String) -> DossierID? {
+            Array(text.utf8).withUnsafeBytes { DossierID.parse($0) }
+        }
+        let text = "6f1c2a9e-3b4d-5e6f-8a7b-9c0d1e2f3a4b"
+        #expect(parse(text) == DossierID(rawValue: text))
+        #expect(parse(text.uppercased()) == nil)
+        let bytes = Array(text.utf8)
+        var generator = SystemRandomNumberGenerator()
+        for index in bytes.indices {
+            // Every byte that is not what the format allows at this place is refused.
+            for replacement in UInt8.min...UInt8.max {
+                var changed = bytes
+                changed[index] = replacement
+                let allowed: Bool
+                if [8, 13, 18, 23].contains(index) {
+                    allowed = replacement == 0x2D
+                } else {
+                    allowed = (0x30...0x39).contains(replacement) || (0x61...0x66).contains(replacement)
+                }
+                let parsed = changed.withUnsafeBytes { DossierID.parse($0) }
+                #expect((parsed != nil) == allowed, "byte \(index) = \(replacement)")
+            }
+        }
+        for _ in 0..<200 {
+            let id = DossierID(high: generator.next(), low: generator.next())
+            #expect(parse(id.rawValue) == id)
+        }
+    }
+
     @Test("Ids order as their strings do, and equal ids hash alike")
     func orderAndHash() {
         var generator = SystemRandomNumberGenerator()

@@ -223,4 +223,48 @@ struct INSTests {
         #expect(INS.AssigningAuthority.known.count == 4)
         #expect(Set(INS.AssigningAuthority.known.map(\.label)) == ["NIR", "NIA", "NIR-TEST", "NIR-DEMO"])
     }
+
+    @Test("ID-1 a compact number is read as the general checks read it (the shortcut for records agrees, key and all)")
+    func compactFormAgreesWithTheGeneralChecks() {
+        var generator = SystemRandomNumberGenerator()
+        var inputs: [String] = []
+        for number in Self.numbers {
+            let thirteen = number.filter { $0 != " " }
+            inputs.append(thirteen + referenceINSKey(number))
+        }
+        for _ in 0..<300 {
+            var thirteen = String((0..<13).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) })
+            if Bool.random(using: &generator) {
+                var characters = Array(thirteen)
+                characters[5] = "2"
+                characters[6] = Bool.random(using: &generator) ? "A" : "B"
+                thirteen = String(characters)
+            }
+            inputs.append(thirteen + referenceINSKey(thirteen))
+        }
+        // Every single-character change of the valid ones: wrong keys, letters, lower case, punctuation.
+        let replacements: [Character] = ["0", "1", "5", "9", "A", "B", "a", "b", "C", "-", " ", "é", "٣"]
+        for valid in inputs.prefix(40) {
+            for index in 0..<15 {
+                for replacement in replacements {
+                    var characters = Array(valid)
+                    characters[index] = replacement
+                    inputs.append(String(characters))
+                }
+            }
+        }
+        for input in inputs {
+            for kind in INS.Kind.allCases {
+                // A leading space takes the general checks; the same number without it may take the shortcut.
+                let general = try? INS(" " + input, kind: kind)
+                let compact = try? INS(input, kind: kind)
+                #expect(compact?.rawValue == general?.rawValue, "\(input)")
+                #expect(compact?.authority == general?.authority, "\(input)")
+            }
+            let general = try? INSC(" " + input + "1234567")
+            let compact = try? INSC(input + "1234567")
+            #expect(compact?.rawValue == general?.rawValue, "\(input)")
+        }
+        #expect(inputs.filter { (try? INS($0, kind: .nir)) != nil }.count >= 340)
+    }
 }

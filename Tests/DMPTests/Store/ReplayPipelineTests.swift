@@ -45,8 +45,8 @@ struct ReplayPipelineTests {
     }
 
     /// Feeds every record of the journal to a pipeline, one record per call.
-    static func replay(_ path: String, threaded: Bool) throws -> StoreState {
-        let pipeline = ReplayPipeline(window: 30 * day, threaded: threaded)
+    static func replay(_ path: String, threaded: Bool, foldsCanonical: Bool = true) throws -> StoreState {
+        let pipeline = ReplayPipeline(window: 30 * day, threaded: threaded, foldsCanonical: foldsCanonical)
         let reader = try JournalReader(path: path)
         var buffer: [UInt8] = []
         while try reader.nextBatch({ sequence, _, record in
