@@ -35,7 +35,8 @@ extension EventCodec {
         case .professionalAuthorised: payload = cursor.authorisation()
         case .documentDeposited: payload = cursor.deposit()
         case .documentReplaced: payload = cursor.deposit(replacement: true)
-        case .treatingDoctorDeclared: payload = cursor.onlyString(#"{"professional":"#).map(EventPayload.treatingDoctorDeclared)
+        case .treatingDoctorDeclared:
+            payload = cursor.onlyString(#"{"professional":"#)?.string.map(EventPayload.treatingDoctorDeclared)
         case .legalRepresentativeAdded: payload = cursor.representative()
         default: payload = cursor.generalData(kind)
         }
@@ -51,6 +52,53 @@ extension EventCodec {
             payload: payload
         )
     }
+}
+
+/// A string member as the canonical path reads it: its bytes, without escapes or control
+/// characters, and whether any is 0x80 or more (then its UTF-8 is still to be checked).
+struct RawString {
+    /// The bytes between the quotes.
+    var body: UnsafeRawBufferPointer
+    /// Whether a byte is 0x80 or more.
+    var nonASCII: Bool
+
+    /// The string, or `nil` if its UTF-8 is not valid.
+    @inline(__always)
+    var string: String? {
+        if self.nonASCII {
+            return String(validating: self.body, as: UTF8.self)
+        }
+        return String(unsafeUninitializedCapacity: self.body.count) { buffer in
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: self.body)
+            return self.body.count
+        }
+    }
+
+    /// Whether its UTF-8 is valid (what ``string`` checks, without making the string).
+    @inline(__always)
+    var isValid: Bool {
+        !self.nonASCII || UTF8Validation.firstInvalidByte(in: self.body, from: 0, to: self.body.count) == nil
+    }
+
+    /// The string of an optional member: `.some(nil)` when absent, `nil` when present and not
+    /// valid UTF-8.
+    @inline(__always)
+    static func optional(_ raw: RawString?) -> String?? {
+        guard let raw else { return .some(nil) }
+        guard let string = raw.string else { return nil }
+        return .some(string)
+    }
+}
+
+/// The members of an actor object as the canonical path reads them, strings as bytes.
+struct RawActor {
+    var id = RawString(body: UnsafeRawBufferPointer(start: nil, count: 0), nonASCII: false)
+    var role = Actor.Role.system
+    var profession: RawString?
+    var practice: Actor.Practice?
+    var structure: RawString?
+    var authentication = Actor.Authentication.system
+    var software: RawString?
 }
 
 /// A position in a record read in its canonical form; every reader returns `nil`, without a
@@ -77,20 +125,17 @@ struct CanonicalCursor {
     /// interner is given: a replay then holds one copy of each document title and format.
     @inline(__always)
     mutating func sharedString() -> String? {
+        self.rawString().flatMap(self.shared)
+    }
+
+    /// The string of a raw string, shared through the interner if there is one; `nil` if its
+    /// UTF-8 is not valid.
+    @inline(__always)
+    func shared(_ raw: RawString) -> String? {
         guard let strings = self.strings else {
-            return self.string()
+            return raw.string
         }
-        guard let (body, nonASCII) = self.plainBytes() else {
-            return nil
-        }
-        return strings.string(body) {
-            nonASCII
-                ? String(validating: body, as: UTF8.self)
-                : String(unsafeUninitializedCapacity: body.count) { buffer in
-                    UnsafeMutableRawBufferPointer(buffer).copyMemory(from: body)
-                    return body.count
-                }
-        }
+        return strings.string(raw.body) { raw.string }
     }
 
     /// Reads `data`, the record's last member, with the general reader (any key order, every
@@ -140,7 +185,7 @@ struct CanonicalCursor {
     /// Consumes a string without escapes or control characters and returns its body, and whether
     /// it holds bytes of 0x80 or more (whose UTF-8 the caller checks).
     @inline(__always)
-    mutating func plainBytes() -> (body: UnsafeRawBufferPointer, nonASCII: Bool)? {
+    private mutating func plainBytes() -> (body: UnsafeRawBufferPointer, nonASCII: Bool)? {
         guard self.position < self.count, self.byte(at: self.position) == 0x22 else {
             return nil
         }
@@ -191,16 +236,17 @@ struct CanonicalCursor {
     /// Consumes a string without escapes; its UTF-8 must be valid.
     @inline(__always)
     mutating func string() -> String? {
+        self.rawString()?.string
+    }
+
+    /// Consumes a string without escapes or control characters, as its bytes (its UTF-8 not
+    /// checked yet: ``RawString/string`` and ``RawString/isValid`` do).
+    @inline(__always)
+    mutating func rawString() -> RawString? {
         guard let (body, nonASCII) = self.plainBytes() else {
             return nil
         }
-        if nonASCII {
-            return String(validating: body, as: UTF8.self)
-        }
-        return String(unsafeUninitializedCapacity: body.count) { buffer in
-            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: body)
-            return body.count
-        }
+        return RawString(body: body, nonASCII: nonASCII)
     }
 
     /// Consumes one of the names of a ``WireValue`` type.
@@ -269,63 +315,77 @@ struct CanonicalCursor {
 
     /// Consumes the actor object.
     mutating func actor() -> Actor? {
-        guard self.literal(#"{"id":"#), let id = self.string(), !id.isEmpty,
-            self.literal(#","role":"#), let role: Actor.Role = self.name()
-        else {
+        var raw = RawActor()
+        guard self.rawActor(into: &raw), let id = raw.id.string else {
             return nil
         }
         var profession: String?
-        if self.literal(#","profession":"#) {
-            guard let code = self.string() else {
-                return nil
-            }
-            profession = code
-        }
-        var practice: Actor.Practice?
-        if self.literal(#","practice":"#) {
-            guard let value: Actor.Practice = self.name() else {
-                return nil
-            }
-            practice = value
+        if let code = raw.profession {
+            guard let value = code.string else { return nil }
+            profession = value
         }
         var structure: String?
-        if self.literal(#","structure":"#) {
-            guard let value = self.string() else {
-                return nil
-            }
+        if let code = raw.structure {
+            guard let value = code.string else { return nil }
             structure = value
         }
-        guard self.literal(#","auth":"#), let authentication: Actor.Authentication = self.name() else {
-            return nil
-        }
         var software: String?
-        if self.literal(#","software":"#) {
-            guard let value = self.sharedString() else {
-                return nil
-            }
+        if let name = raw.software {
+            guard let value = self.shared(name) else { return nil }
             software = value
-        }
-        guard self.literal("}") else {
-            return nil
         }
         return Actor(
             id: id,
-            role: role,
+            role: raw.role,
             profession: profession.map(Profession.init(code:)),
-            practice: practice,
+            practice: raw.practice,
             structure: structure,
-            authentication: authentication,
+            authentication: raw.authentication,
             software: software
         )
     }
 
+    /// Consumes the actor object into `actor`, its strings as bytes; `false` if it is not in the
+    /// canonical form.
+    @inline(__always)
+    mutating func rawActor(into actor: inout RawActor) -> Bool {
+        guard self.literal(#"{"id":"#), let id = self.rawString(), id.body.count > 0,
+            self.literal(#","role":"#), let role: Actor.Role = self.name()
+        else {
+            return false
+        }
+        actor.id = id
+        actor.role = role
+        if self.literal(#","profession":"#) {
+            guard let code = self.rawString() else { return false }
+            actor.profession = code
+        }
+        if self.literal(#","practice":"#) {
+            guard let value: Actor.Practice = self.name() else { return false }
+            actor.practice = value
+        }
+        if self.literal(#","structure":"#) {
+            guard let value = self.rawString() else { return false }
+            actor.structure = value
+        }
+        guard self.literal(#","auth":"#), let authentication: Actor.Authentication = self.name() else {
+            return false
+        }
+        actor.authentication = authentication
+        if self.literal(#","software":"#) {
+            guard let value = self.rawString() else { return false }
+            actor.software = value
+        }
+        return self.literal("}")
+    }
+
     /// Consumes an optional `,"reason":"…"` member; `nil` inside the result means absent.
     @inline(__always)
-    private mutating func reason() -> String?? {
+    private mutating func reason() -> RawString?? {
         guard self.literal(#","reason":"#) else {
             return .some(nil)
         }
-        guard let reason = self.string() else {
+        guard let reason = self.rawString() else {
             return nil
         }
         return .some(reason)
@@ -333,7 +393,18 @@ struct CanonicalCursor {
 
     /// Consumes the `data` of a consultation.
     mutating func consultation() -> EventPayload? {
-        guard self.literal(#"{"document":"#), let document = self.string(),
+        guard let data = self.consultationData(), let document = data.document.string,
+            let reason = RawString.optional(data.reason)
+        else {
+            return nil
+        }
+        return .documentConsulted(document: document, mode: data.mode, reason: reason, right: data.right)
+    }
+
+    /// Consumes the `data` of a consultation, its strings as bytes.
+    @inline(__always)
+    mutating func consultationData() -> (document: RawString, mode: AccessMode, reason: RawString?, right: AccessRight)? {
+        guard self.literal(#"{"document":"#), let document = self.rawString(),
             self.literal(#","mode":"#), let mode: AccessMode = self.name(),
             let reason = self.reason(),
             self.literal(#","right":"#), let right: AccessRight = self.name(),
@@ -341,11 +412,20 @@ struct CanonicalCursor {
         else {
             return nil
         }
-        return .documentConsulted(document: document, mode: mode, reason: reason, right: right)
+        return (document, mode, reason, right)
     }
 
     /// Consumes the `data` of a consultation of the list of documents.
     mutating func listConsultation() -> EventPayload? {
+        guard let data = self.listConsultationData(), let reason = RawString.optional(data.reason) else {
+            return nil
+        }
+        return .documentListConsulted(mode: data.mode, reason: reason, right: data.right, shown: data.shown)
+    }
+
+    /// Consumes the `data` of a consultation of the list, its reason as bytes.
+    @inline(__always)
+    mutating func listConsultationData() -> (mode: AccessMode, reason: RawString?, right: AccessRight, shown: Int)? {
         guard self.literal(#"{"mode":"#), let mode: AccessMode = self.name(),
             let reason = self.reason(),
             self.literal(#","right":"#), let right: AccessRight = self.name(),
@@ -354,7 +434,7 @@ struct CanonicalCursor {
         else {
             return nil
         }
-        return .documentListConsulted(mode: mode, reason: reason, right: right, shown: Int(shown))
+        return (mode, reason, right, Int(shown))
     }
 
     /// Consumes the `data` of a refused read.
@@ -369,7 +449,7 @@ struct CanonicalCursor {
             return nil
         }
         guard let mode: AccessMode = self.name(),
-            let reason = self.reason(),
+            let rawReason = self.reason(), let reason = RawString.optional(rawReason),
             self.literal(#","refusal":"#), let refusal = self.string(),
             self.literal(#","answeredNotFound":"#), let answeredNotFound = self.bool(),
             self.literal("}")
@@ -387,46 +467,67 @@ struct CanonicalCursor {
 
     /// Consumes the `data` of a notification.
     mutating func notification() -> EventPayload? {
+        guard let data = self.notificationData(),
+            let document = RawString.optional(data.document),
+            let professional = RawString.optional(data.professional)
+        else {
+            return nil
+        }
+        return .notificationSent(
+            recipient: data.recipient, kind: data.kind, document: document, professional: professional)
+    }
+
+    /// Consumes the `data` of a notification, its strings as bytes.
+    @inline(__always)
+    mutating func notificationData() -> (
+        recipient: NotificationRecipient, kind: NotificationKind, document: RawString?, professional: RawString?
+    )? {
         guard self.literal(#"{"recipient":"#), let recipient: NotificationRecipient = self.name(),
             self.literal(#","kind":"#), let kind: NotificationKind = self.name()
         else {
             return nil
         }
-        var document: String?
+        var document: RawString?
         if self.literal(#","document":"#) {
-            guard let value = self.string() else {
-                return nil
-            }
+            guard let value = self.rawString() else { return nil }
             document = value
         }
-        var professional: String?
+        var professional: RawString?
         if self.literal(#","professional":"#) {
-            guard let value = self.string() else {
-                return nil
-            }
+            guard let value = self.rawString() else { return nil }
             professional = value
         }
         guard self.literal("}") else {
             return nil
         }
-        return .notificationSent(recipient: recipient, kind: kind, document: document, professional: professional)
+        return (recipient, kind, document, professional)
     }
 
     /// Consumes the `data` of an authorisation (recorded at a first access under the care-team
     /// presumption, ACC-1).
     mutating func authorisation() -> EventPayload? {
-        guard self.literal(#"{"professional":"#), let professional = self.string(),
+        guard let data = self.authorisationData(), let professional = data.professional.string else {
+            return nil
+        }
+        return .professionalAuthorised(professional: professional, basis: data.basis)
+    }
+
+    /// Consumes the `data` of an authorisation, the professional's id as bytes.
+    @inline(__always)
+    mutating func authorisationData() -> (professional: RawString, basis: AuthorisationBasis)? {
+        guard self.literal(#"{"professional":"#), let professional = self.rawString(),
             self.literal(#","basis":"#), let basis: AuthorisationBasis = self.name(),
             self.literal("}")
         else {
             return nil
         }
-        return .professionalAuthorised(professional: professional, basis: basis)
+        return (professional, basis)
     }
 
     /// Consumes a `data` object of one string member, opened by `opening` (`{"name":`).
-    mutating func onlyString(_ opening: StaticString) -> String? {
-        guard self.literal(opening), let value = self.string(), self.literal("}") else {
+    @inline(__always)
+    mutating func onlyString(_ opening: StaticString) -> RawString? {
+        guard self.literal(opening), let value = self.rawString(), self.literal("}") else {
             return nil
         }
         return value
@@ -434,13 +535,22 @@ struct CanonicalCursor {
 
     /// Consumes the `data` of a legal representative's addition.
     mutating func representative() -> EventPayload? {
-        guard self.literal(#"{"representative":"#), let representative = self.string(),
+        guard let data = self.representativeData(), let representative = data.representative.string else {
+            return nil
+        }
+        return .legalRepresentativeAdded(representative: representative, kind: data.kind)
+    }
+
+    /// Consumes the `data` of a legal representative's addition, the representative's id as bytes.
+    @inline(__always)
+    mutating func representativeData() -> (representative: RawString, kind: RepresentativeKind)? {
+        guard self.literal(#"{"representative":"#), let representative = self.rawString(),
             self.literal(#","kind":"#), let kind: RepresentativeKind = self.name(),
             self.literal("}")
         else {
             return nil
         }
-        return .legalRepresentativeAdded(representative: representative, kind: kind)
+        return (representative, kind)
     }
 
     /// Consumes the `data` of a deposit, or of a replacement when `replacement` is set.

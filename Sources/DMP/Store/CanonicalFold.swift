@@ -3,12 +3,20 @@
 // (the dossier, the time, the command's key, the actor, a name or two); building the event would
 // make strings of every member only to drop them.
 //
-// The shortcut accepts exactly what the decoder's canonical path accepts, member by member, and
-// gives up (returns `false`, changing nothing) at anything else: the caller then decodes the
-// record in full and folds the event, so a record it refuses still gets the decoder's diagnosis.
-// Strings the fold keeps or compares (the actor's id, the command's key, document and
-// professional ids) must be ASCII here: their byte equality is then their `String` equality.
-// The tests check, record by record and on whole journals, that both ways give the same state.
+// The shortcut reads the record with the decoder's own canonical readers (`CanonicalCursor`), and
+// checks the UTF-8 of the strings it does not keep as the decoder does when it makes them; it gives
+// up (returns `false`, changing nothing) at anything else: the caller then decodes the record in
+// full and folds the event, so a record it refuses still gets the decoder's diagnosis. Strings the
+// fold keeps or compares (the actor's id, the command's key, document and professional ids) must
+// be ASCII here: their byte equality is then their `String` equality. The tests check, record by
+// record and on whole journals, that both ways give the same state.
+
+extension RawString {
+    /// The bytes, if all are ASCII.
+    var ascii: UnsafeRawBufferPointer? {
+        self.nonASCII ? nil : self.body
+    }
+}
 
 extension StoreState {
     /// The envelope members the fold of the shortcut's types uses.
@@ -45,35 +53,47 @@ extension StoreState {
         guard let envelope = Self.envelope(&cursor, sequence: sequence) else {
             return false
         }
+        // The decoder's canonical readers, member for member; the strings the fold keeps must be
+        // ASCII, and the others valid UTF-8, as the decoder requires.
         let folded: Folded
         switch envelope.kind {
         case .notificationSent:
-            guard let value = Self.notification(&cursor) else { return false }
-            folded = value
-        case .documentConsulted:
-            guard let mode = Self.consultation(&cursor) else { return false }
-            folded = .read(mode)
-        case .documentListConsulted:
-            guard let mode = Self.listConsultation(&cursor) else { return false }
-            folded = .read(mode)
-        case .professionalAuthorised:
-            guard let value = Self.authorisation(&cursor) else { return false }
-            folded = value
-        case .treatingDoctorDeclared:
-            guard cursor.literal(#"{"professional":"#), let professional = Self.asciiString(&cursor),
-                cursor.literal("}")
+            guard let data = cursor.notificationData(), data.document?.isValid ?? true,
+                data.professional?.isValid ?? true
             else {
+                return false
+            }
+            if data.kind == .invisibleDocumentWaiting, let document = data.document {
+                guard let id = document.ascii else { return false }
+                folded = .notification(reminderOf: id)
+            } else {
+                folded = .notification(reminderOf: nil)
+            }
+        case .documentConsulted:
+            guard let data = cursor.consultationData(), data.document.isValid, data.reason?.isValid ?? true else {
+                return false
+            }
+            folded = .read(data.mode)
+        case .documentListConsulted:
+            guard let data = cursor.listConsultationData(), data.reason?.isValid ?? true else {
+                return false
+            }
+            folded = .read(data.mode)
+        case .professionalAuthorised:
+            guard let data = cursor.authorisationData(), let professional = data.professional.ascii else {
+                return false
+            }
+            folded = .authorisation(professional: professional, basis: data.basis)
+        case .treatingDoctorDeclared:
+            guard let professional = cursor.onlyString(#"{"professional":"#)?.ascii else {
                 return false
             }
             folded = .treatingDoctor(professional)
         case .legalRepresentativeAdded:
-            guard cursor.literal(#"{"representative":"#), let representative = Self.asciiString(&cursor),
-                cursor.literal(#","kind":"#), let kind: RepresentativeKind = cursor.name(),
-                cursor.literal("}")
-            else {
+            guard let data = cursor.representativeData(), let representative = data.representative.ascii else {
                 return false
             }
-            folded = .representative(representative, kind)
+            folded = .representative(representative, data.kind)
         default:
             return false
         }
@@ -117,123 +137,22 @@ extension StoreState {
 
     // MARK: Reading
 
-    /// The envelope, up to and including `,"data":`; the record must be at `sequence`.
+    /// The envelope, up to and including `,"data":`, as the decoder's canonical path reads it;
+    /// the record must be at `sequence`.
     private static func envelope(_ cursor: inout CanonicalCursor, sequence: UInt64) -> Envelope? {
+        var actor = RawActor()
         guard cursor.literal(#"{"seq":"#), let recorded = cursor.unsigned(), recorded == sequence,
             cursor.literal(#","at":"#), let at = cursor.timestamp(),
             cursor.literal(#","type":"#), let kind: EventKind = cursor.name(),
             cursor.literal(#","v":1,"dossier":"#), let dossier = cursor.dossierID(),
-            cursor.literal(#","actor":"#), let (actorID, role) = Self.actor(&cursor),
-            cursor.literal(#","command":"#), let command = Self.asciiString(&cursor), command.count > 0,
+            cursor.literal(#","actor":"#), cursor.rawActor(into: &actor), let actorID = actor.id.ascii,
+            actor.profession?.isValid ?? true, actor.structure?.isValid ?? true, actor.software?.isValid ?? true,
+            cursor.literal(#","command":"#), let command = cursor.rawString()?.ascii, command.count > 0,
             cursor.literal(#","data":"#)
         else {
             return nil
         }
-        return Envelope(at: at, kind: kind, dossier: dossier, actorID: actorID, role: role, command: command)
-    }
-
-    /// The actor object, as ``CanonicalCursor/actor()`` reads it: its id (ASCII) and role.
-    private static func actor(_ cursor: inout CanonicalCursor) -> (UnsafeRawBufferPointer, Actor.Role)? {
-        guard cursor.literal(#"{"id":"#), let id = Self.asciiString(&cursor), id.count > 0,
-            cursor.literal(#","role":"#), let role: Actor.Role = cursor.name()
-        else {
-            return nil
-        }
-        if cursor.literal(#","profession":"#) {
-            guard Self.validString(&cursor) else { return nil }
-        }
-        if cursor.literal(#","practice":"#) {
-            guard let _: Actor.Practice = cursor.name() else { return nil }
-        }
-        if cursor.literal(#","structure":"#) {
-            guard Self.validString(&cursor) else { return nil }
-        }
-        guard cursor.literal(#","auth":"#), let _: Actor.Authentication = cursor.name() else {
-            return nil
-        }
-        if cursor.literal(#","software":"#) {
-            guard Self.validString(&cursor) else { return nil }
-        }
-        return cursor.literal("}") ? (id, role) : nil
-    }
-
-    /// The `data` of a notification.
-    private static func notification(_ cursor: inout CanonicalCursor) -> Folded? {
-        guard cursor.literal(#"{"recipient":"#), let _: NotificationRecipient = cursor.name(),
-            cursor.literal(#","kind":"#), let kind: NotificationKind = cursor.name()
-        else {
-            return nil
-        }
-        var document: UnsafeRawBufferPointer?
-        if cursor.literal(#","document":"#) {
-            guard let value = Self.asciiString(&cursor) else { return nil }
-            document = value
-        }
-        if cursor.literal(#","professional":"#) {
-            guard Self.validString(&cursor) else { return nil }
-        }
-        guard cursor.literal("}") else {
-            return nil
-        }
-        return .notification(reminderOf: kind == .invisibleDocumentWaiting ? document : nil)
-    }
-
-    /// The `data` of a consultation: its mode.
-    private static func consultation(_ cursor: inout CanonicalCursor) -> AccessMode? {
-        guard cursor.literal(#"{"document":"#), Self.validString(&cursor),
-            cursor.literal(#","mode":"#), let mode: AccessMode = cursor.name(),
-            Self.reason(&cursor),
-            cursor.literal(#","right":"#), let _: AccessRight = cursor.name(),
-            cursor.literal("}")
-        else {
-            return nil
-        }
-        return mode
-    }
-
-    /// The `data` of a consultation of the list of documents: its mode.
-    private static func listConsultation(_ cursor: inout CanonicalCursor) -> AccessMode? {
-        guard cursor.literal(#"{"mode":"#), let mode: AccessMode = cursor.name(),
-            Self.reason(&cursor),
-            cursor.literal(#","right":"#), let _: AccessRight = cursor.name(),
-            cursor.literal(#","shown":"#), let shown = cursor.unsigned(), shown <= UInt64(Int64.max),
-            cursor.literal("}")
-        else {
-            return nil
-        }
-        return mode
-    }
-
-    /// The `data` of an authorisation.
-    private static func authorisation(_ cursor: inout CanonicalCursor) -> Folded? {
-        guard cursor.literal(#"{"professional":"#), let professional = Self.asciiString(&cursor),
-            cursor.literal(#","basis":"#), let basis: AuthorisationBasis = cursor.name(),
-            cursor.literal("}")
-        else {
-            return nil
-        }
-        return .authorisation(professional: professional, basis: basis)
-    }
-
-    /// An optional `,"reason":"…"` member; `false` if present and not a valid string.
-    private static func reason(_ cursor: inout CanonicalCursor) -> Bool {
-        cursor.literal(#","reason":"#) ? Self.validString(&cursor) : true
-    }
-
-    /// A string without escapes whose UTF-8 is valid (what ``CanonicalCursor/string()`` accepts).
-    private static func validString(_ cursor: inout CanonicalCursor) -> Bool {
-        guard let (body, nonASCII) = cursor.plainBytes() else {
-            return false
-        }
-        return !nonASCII || UTF8Validation.firstInvalidByte(in: body, from: 0, to: body.count) == nil
-    }
-
-    /// A string without escapes, all ASCII.
-    private static func asciiString(_ cursor: inout CanonicalCursor) -> UnsafeRawBufferPointer? {
-        guard let (body, nonASCII) = cursor.plainBytes(), !nonASCII else {
-            return nil
-        }
-        return body
+        return Envelope(at: at, kind: kind, dossier: dossier, actorID: actorID, role: actor.role, command: command)
     }
 
     /// The string of ASCII bytes.
