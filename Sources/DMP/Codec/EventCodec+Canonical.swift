@@ -35,6 +35,8 @@ extension EventCodec {
         case .professionalAuthorised: payload = cursor.authorisation()
         case .documentDeposited: payload = cursor.deposit()
         case .documentReplaced: payload = cursor.deposit(replacement: true)
+        case .openingNoticeSent: payload = cursor.notice()
+        case .dossierOpened: payload = cursor.opening()
         case .treatingDoctorDeclared:
             payload = cursor.onlyString(#"{"professional":"#)?.string.map(EventPayload.treatingDoctorDeclared)
         case .legalRepresentativeAdded: payload = cursor.representative()
@@ -551,6 +553,118 @@ struct CanonicalCursor {
             return nil
         }
         return (representative, kind)
+    }
+
+    /// Consumes the `data` of an opening notice (LC-1).
+    mutating func notice() -> EventPayload? {
+        guard self.literal(#"{"identifier":"#), let identifier = self.patientIdentifier(),
+            self.literal(#","traits":"#), let traits = self.identityTraits(),
+            self.literal(#","channel":"#), let channel: NoticeChannel = self.name(),
+            self.literal(#","openingDue":"#), let openingDue = self.timestamp(),
+            let majorityAt = self.majorityAt(), self.literal("}")
+        else {
+            return nil
+        }
+        return .openingNoticeSent(
+            identifier: identifier, traits: traits, channel: channel, openingDue: openingDue, majorityAt: majorityAt)
+    }
+
+    /// Consumes the `data` of an opening (LC-1, LC-3).
+    mutating func opening() -> EventPayload? {
+        guard self.literal(#"{"mode":"#), let mode: CreationMode = self.name() else {
+            return nil
+        }
+        var identifier: PatientIdentifier?
+        if self.literal(#","identifier":"#) {
+            guard let value = self.patientIdentifier() else { return nil }
+            identifier = value
+        }
+        var traits: IdentityTraits?
+        if self.literal(#","traits":"#) {
+            guard let value = self.identityTraits() else { return nil }
+            traits = value
+        }
+        guard self.literal(#","expressConsent":"#), let expressConsent = self.bool(),
+            self.literal(#","emergency":{"regulation":"#), let regulation = self.bool(),
+            self.literal(#","breakGlass":"#), let breakGlass = self.bool(),
+            self.literal(#","maskedInEmergency":"#), let maskedInEmergency = self.bool(), self.literal("}"),
+            let majorityAt = self.majorityAt(), self.literal("}")
+        else {
+            return nil
+        }
+        return .dossierOpened(
+            mode: mode, identifier: identifier, traits: traits, expressConsent: expressConsent,
+            emergency: EmergencySettings(
+                regulation: regulation, breakGlass: breakGlass, maskedInEmergency: maskedInEmergency),
+            majorityAt: majorityAt)
+    }
+
+    /// Consumes an optional `,"majorityAt":"…"` member; `nil` inside the result means absent.
+    @inline(__always)
+    private mutating func majorityAt() -> Int64?? {
+        guard self.literal(#","majorityAt":"#) else {
+            return .some(nil)
+        }
+        guard let instant = self.timestamp() else {
+            return nil
+        }
+        return .some(instant)
+    }
+
+    /// Consumes a patient identifier in its string form (`NIR:…`, `NIA:…`, `INSC:…`).
+    private mutating func patientIdentifier() -> PatientIdentifier? {
+        guard let text = self.string() else {
+            return nil
+        }
+        return try? PatientIdentifier(text)
+    }
+
+    /// Consumes identity traits (ID-2) in the order the writer gives them.
+    private mutating func identityTraits() -> IdentityTraits? {
+        guard self.literal(#"{"birthName":"#), let birthName = self.string(),
+            self.literal(#","firstNames":["#)
+        else {
+            return nil
+        }
+        var firstNames: [String] = []
+        if !self.literal("]") {
+            repeat {
+                guard let name = self.string() else { return nil }
+                firstNames.append(name)
+            } while self.literal(",")
+            guard self.literal("]") else { return nil }
+        }
+        guard self.literal(#","birthDate":"#), let date = self.rawString(), let birthDate = Self.civilDate(date),
+            self.literal(#","sex":"#), let sex: IdentityTraits.Sex = self.name(),
+            self.literal(#","birthPlace":"#), let place = self.string(),
+            let birthPlace = try? IdentityTraits.BirthPlaceCode(place),
+            self.literal("}")
+        else {
+            return nil
+        }
+        return try? IdentityTraits(
+            birthName: birthName, birthFirstNames: firstNames, birthDate: birthDate, sex: sex, birthPlace: birthPlace)
+    }
+
+    /// A date `YYYY-MM-DD` in ASCII, as ``CivilDate/init(_:)`` reads it; `nil` for anything else.
+    private static func civilDate(_ raw: RawString) -> CivilDate? {
+        let bytes = raw.body
+        guard bytes.count == 10, !raw.nonASCII, bytes[4] == 0x2D, bytes[7] == 0x2D else {
+            return nil
+        }
+        var parts = (0, 0, 0)
+        for index in 0..<10 where index != 4 && index != 7 {
+            let digit = bytes[index] &- 0x30
+            guard digit < 10 else { return nil }
+            if index < 4 {
+                parts.0 = parts.0 * 10 + Int(digit)
+            } else if index < 7 {
+                parts.1 = parts.1 * 10 + Int(digit)
+            } else {
+                parts.2 = parts.2 * 10 + Int(digit)
+            }
+        }
+        return try? CivilDate(year: parts.0, month: parts.1, day: parts.2)
     }
 
     /// Consumes the `data` of a deposit, or of a replacement when `replacement` is set.

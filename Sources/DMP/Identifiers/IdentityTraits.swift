@@ -146,6 +146,11 @@ extension IdentityTraits {
         ///   ``IdentifierError/Reason/wrongLength``, ``IdentifierError/Reason/empty`` or
         ///   ``IdentifierError/Reason/invalidCharacter``.
         public init(_ string: String) throws(IdentifierError) {
+            if Self.isCompactAndValid(string) {
+                // The form records and most callers give: five characters, upper case.
+                self.rawValue = string
+                return
+            }
             let text = IdentifierText.compact(string)
             guard text.count == 5 else {
                 throw IdentifierText.wrongLength(
@@ -158,6 +163,19 @@ extension IdentityTraits {
             try IdentifierText.requireDepartement(text, at: 0, field: .birthPlace, input: string)
             try IdentifierText.requireDigits(text, in: 2..<5, field: .birthPlace, input: string)
             self.rawValue = text.string
+        }
+
+        /// Whether `string` is exactly two digits (or `2A`, `2B`) and three digits, in ASCII: the
+        /// general checks would accept it as it is.
+        static func isCompactAndValid(_ string: String) -> Bool {
+            var string = string
+            return string.withUTF8 { bytes in
+                guard bytes.count == 5 else { return false }
+                let departement =
+                    (bytes[0] &- 0x30 < 10 && bytes[1] &- 0x30 < 10)
+                    || (bytes[0] == 0x32 && (bytes[1] == 0x41 || bytes[1] == 0x42))
+                return departement && bytes[2] &- 0x30 < 10 && bytes[3] &- 0x30 < 10 && bytes[4] &- 0x30 < 10
+            }
         }
 
         /// Whether the code names a country (`99…`): the person was born abroad.

@@ -162,9 +162,15 @@ import Testing
             types.insert(event.type)
         }
         #expect(types == Set(EventKind.allCases.map(\.rawValue)))
+        // Openings have their own readers: the samples and variants with and without an
+        // identifier, traits and majority all take them.
+        for event in (EventSamples.all + EventSamples.variants) where ["OpeningNoticeSent", "DossierOpened"].contains(event.type) {
+            #expect(Self.canonical(EventCodec.encode(event)) == event, "\(event)")
+        }
         // Bad data in a type without a fast reader: the fast path gives up, and the general
         // reader names the field.
-        var bytes = EventCodec.encode(EventSamples.all[0])
+        #expect(EventSamples.all[3].type == "DossierClosed")
+        var bytes = EventCodec.encode(EventSamples.all[3])
         let text = String(decoding: bytes, as: UTF8.self)
         let broken = text.replacingOccurrences(of: #""data":{"#, with: #""data":{"bogus":1,"#)
         bytes = Array(broken.utf8)

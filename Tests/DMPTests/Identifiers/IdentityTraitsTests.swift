@@ -154,4 +154,23 @@ struct IdentityTraitsTests {
         #expect(error?.field == .birthPlace)
         #expect(error?.reason == reason)
     }
+
+    @Test("ID-2 a compact birth place code is read as the general checks read it (the shortcut for records agrees)")
+    func compactBirthPlaceAgreesWithTheGeneralChecks() {
+        let characters: [Character] = ["0", "1", "2", "5", "9", "A", "B", "a", "b", "C", " ", "-", "é"]
+        var inputs = ["75056", "2A004", "2B120", "99134", "97411", "2a004", "2C004", "3A004", "7505", "750561", ""]
+        for first in characters {
+            for second in characters {
+                inputs.append("\(first)\(second)056")
+                inputs.append("2A\(first)\(second)6")
+            }
+        }
+        for input in inputs {
+            // A leading space takes the general checks; the same code without it may take the shortcut.
+            let general = try? IdentityTraits.BirthPlaceCode(" " + input)
+            let compact = try? IdentityTraits.BirthPlaceCode(input)
+            #expect(compact?.rawValue == general?.rawValue, "\(input)")
+        }
+        #expect(inputs.filter { (try? IdentityTraits.BirthPlaceCode($0)) != nil }.count >= 30)
+    }
 }
