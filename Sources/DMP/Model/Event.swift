@@ -235,8 +235,9 @@ public struct EmergencySettings: Sendable, Hashable {
 
 /// Every kind of event, with its data. The case name, capitalised, is the wire `type`.
 public enum EventPayload: Sendable, Hashable {
-    // The cases carrying identity traits or document metadata are boxed (`indirect`): they would
-    // make every event several hundred bytes, copied at each step of a replay.
+    // The cases carrying identity traits are boxed (`indirect`): they would make every event
+    // several hundred bytes, copied at each step of a replay. Document metadata is already one
+    // shared box (``DocumentMetadata``), so deposits and replacements are stored inline.
     // Lifecycle (section 3)
     /// The operator sent the notice that opens the space 6 weeks later (LC-1).
     indirect case openingNoticeSent(
@@ -277,9 +278,9 @@ public enum EventPayload: Sendable, Hashable {
     // Documents (section 4)
     /// A document was deposited (DOC-1, DOC-2, DOC-7, ACC-6, ACC-7). For a document invisible to
     /// the patient, the reminder (2 weeks) and release (1 month) deadlines are stored here.
-    indirect case documentDeposited(document: DocumentMetadata, mode: AccessMode, late: Bool, deadlines: ReleaseDeadlines?)
+    case documentDeposited(document: DocumentMetadata, mode: AccessMode, late: Bool, deadlines: ReleaseDeadlines?)
     /// A new version replaced a document, now deprecated (DOC-4).
-    indirect case documentReplaced(
+    case documentReplaced(
         replaced: String, document: DocumentMetadata, mode: AccessMode, late: Bool, deadlines: ReleaseDeadlines?)
     /// The author archived a document (DOC-5).
     case documentArchived(document: String)
