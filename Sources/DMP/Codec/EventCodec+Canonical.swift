@@ -2,8 +2,10 @@
 // meets most. It compares the fixed parts of the record (`,"at":"`) with constants instead of
 // reading keys, and gives up, returning `nil`, at the first byte it does not expect: the general
 // reader then reads the record from the start, in any key order, and reports what is wrong. It
-// accepts nothing the general reader refuses: strings must be plain ASCII, names known,
-// instants valid, and nothing may follow the record.
+// accepts nothing the general reader refuses: strings must be without escapes and valid UTF-8,
+// names known, instants valid, and nothing may follow the record. Its readers of the envelope and
+// of the commonest `data` objects also give their strings as bytes (`RawString`): the replay folds
+// those records from them (`StoreState.applyCanonical`), so both accept exactly the same records.
 
 extension EventCodec {
     /// Reads a record written in the canonical form, or returns `nil`.
@@ -16,18 +18,14 @@ extension EventCodec {
             return nil
         }
         var cursor = CanonicalCursor(pointer: start, count: bytes.count, strings: strings)
-        guard cursor.literal(#"{"seq":"#), let sequence = cursor.unsigned(),
-            cursor.literal(#","at":"#), let at = cursor.timestamp(),
-            cursor.literal(#","type":"#), let kind: EventKind = cursor.name(),
-            cursor.literal(#","v":1,"dossier":"#), let dossier = cursor.dossierID(),
-            cursor.literal(#","actor":"#), let actor = cursor.actor(),
-            cursor.literal(#","command":"#), let command = cursor.string(), !command.isEmpty,
-            cursor.literal(#","data":"#)
+        var envelope = RawEnvelope()
+        guard cursor.envelope(into: &envelope), let actor = cursor.actor(envelope.actor),
+            let command = envelope.command.string
         else {
             return nil
         }
         let payload: EventPayload?
-        switch kind {
+        switch envelope.kind {
         case .documentConsulted: payload = cursor.consultation()
         case .documentListConsulted: payload = cursor.listConsultation()
         case .consultationRefused: payload = cursor.refusal()
@@ -40,15 +38,15 @@ extension EventCodec {
         case .treatingDoctorDeclared:
             payload = cursor.onlyString(#"{"professional":"#)?.string.map(EventPayload.treatingDoctorDeclared)
         case .legalRepresentativeAdded: payload = cursor.representative()
-        default: payload = cursor.generalData(kind)
+        default: payload = cursor.generalData(envelope.kind)
         }
         guard let payload, cursor.literal("}"), cursor.atEnd else {
             return nil
         }
         return Event(
-            sequence: sequence,
-            at: at,
-            dossier: dossier,
+            sequence: envelope.sequence,
+            at: envelope.at,
+            dossier: envelope.dossier,
             actor: actor,
             command: command,
             payload: payload
@@ -90,6 +88,16 @@ struct RawString {
         guard let string = raw.string else { return nil }
         return .some(string)
     }
+}
+
+/// The envelope of a record as the canonical path reads it, strings as bytes.
+struct RawEnvelope {
+    var sequence: UInt64 = 0
+    var at: Int64 = 0
+    var kind = EventKind.notificationSent
+    var dossier = DossierID(high: 0, low: 0)
+    var actor = RawActor()
+    var command = RawString(body: UnsafeRawBufferPointer(start: nil, count: 0), nonASCII: false)
 }
 
 /// The members of an actor object as the canonical path reads them, strings as bytes.
@@ -318,7 +326,15 @@ struct CanonicalCursor {
     /// Consumes the actor object.
     mutating func actor() -> Actor? {
         var raw = RawActor()
-        guard self.rawActor(into: &raw), let id = raw.id.string else {
+        guard self.rawActor(into: &raw) else {
+            return nil
+        }
+        return self.actor(raw)
+    }
+
+    /// The actor of members read by ``rawActor(into:)``; `nil` if a string is not valid UTF-8.
+    func actor(_ raw: RawActor) -> Actor? {
+        guard let id = raw.id.string else {
             return nil
         }
         var profession: String?
@@ -345,6 +361,28 @@ struct CanonicalCursor {
             authentication: raw.authentication,
             software: software
         )
+    }
+
+    /// Consumes the envelope of a record, up to and including `,"data":`, into `envelope`, its
+    /// strings as bytes; `false` if it is not in the canonical form.
+    @inline(__always)
+    mutating func envelope(into envelope: inout RawEnvelope) -> Bool {
+        guard self.literal(#"{"seq":"#), let sequence = self.unsigned(),
+            self.literal(#","at":"#), let at = self.timestamp(),
+            self.literal(#","type":"#), let kind: EventKind = self.name(),
+            self.literal(#","v":1,"dossier":"#), let dossier = self.dossierID(),
+            self.literal(#","actor":"#), self.rawActor(into: &envelope.actor),
+            self.literal(#","command":"#), let command = self.rawString(), command.body.count > 0,
+            self.literal(#","data":"#)
+        else {
+            return false
+        }
+        envelope.sequence = sequence
+        envelope.at = at
+        envelope.kind = kind
+        envelope.dossier = dossier
+        envelope.command = command
+        return true
     }
 
     /// Consumes the actor object into `actor`, its strings as bytes; `false` if it is not in the

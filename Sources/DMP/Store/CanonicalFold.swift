@@ -137,22 +137,18 @@ extension StoreState {
 
     // MARK: Reading
 
-    /// The envelope, up to and including `,"data":`, as the decoder's canonical path reads it;
-    /// the record must be at `sequence`.
+    /// The envelope, read by the decoder's canonical reader; the record must be at `sequence`,
+    /// the actor's id and the command's key ASCII, and the actor's other strings valid UTF-8.
     private static func envelope(_ cursor: inout CanonicalCursor, sequence: UInt64) -> Envelope? {
-        var actor = RawActor()
-        guard cursor.literal(#"{"seq":"#), let recorded = cursor.unsigned(), recorded == sequence,
-            cursor.literal(#","at":"#), let at = cursor.timestamp(),
-            cursor.literal(#","type":"#), let kind: EventKind = cursor.name(),
-            cursor.literal(#","v":1,"dossier":"#), let dossier = cursor.dossierID(),
-            cursor.literal(#","actor":"#), cursor.rawActor(into: &actor), let actorID = actor.id.ascii,
-            actor.profession?.isValid ?? true, actor.structure?.isValid ?? true, actor.software?.isValid ?? true,
-            cursor.literal(#","command":"#), let command = cursor.rawString()?.ascii, command.count > 0,
-            cursor.literal(#","data":"#)
+        var raw = RawEnvelope()
+        guard cursor.envelope(into: &raw), raw.sequence == sequence, let actorID = raw.actor.id.ascii,
+            raw.actor.profession?.isValid ?? true, raw.actor.structure?.isValid ?? true,
+            raw.actor.software?.isValid ?? true, let command = raw.command.ascii
         else {
             return nil
         }
-        return Envelope(at: at, kind: kind, dossier: dossier, actorID: actorID, role: actor.role, command: command)
+        return Envelope(
+            at: raw.at, kind: raw.kind, dossier: raw.dossier, actorID: actorID, role: raw.actor.role, command: command)
     }
 
     /// The string of ASCII bytes.

@@ -11,7 +11,10 @@ import Synchronization
 /// thread reads, verifies and decodes (the journal writer's opening scan hands it each batch), a
 /// second thread folds the decoded events, in order, into the state. Decoding and folding each
 /// take about half of a replay; measured, opening a store is about 1.4× faster on two cores. On
-/// one core, or for small journals, it folds on the caller's thread.
+/// one core, or for small journals, it folds on the caller's thread; there, records of the
+/// commonest types are folded straight from their bytes (``StoreState/applyCanonical(_:sequence:)``),
+/// without building their events. (On two threads the decoding thread is the slower one: the
+/// shortcut would only move work to the folding thread.)
 ///
 /// The hand-off is a bounded queue of event batches: memory stays proportional to the queue
 /// (a few thousand events), never to the journal.
@@ -61,8 +64,7 @@ final class ReplayPipeline: @unchecked Sendable {
                 sequence += 1
                 continue
             }
-            let event = try EventCodec.decode(
-                UnsafeRawBufferPointer(start: start, count: length), at: sequence, strings: self.strings)
+            let event = try EventCodec.decode(record, at: sequence, strings: self.strings)
             if self.threaded {
                 self.pending.append(event)
                 if self.pending.count >= Self.chunk { self.flush() }
