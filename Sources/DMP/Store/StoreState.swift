@@ -103,6 +103,7 @@ struct StoreState {
     mutating func finishReplay() {
         guard self.replaying else { return }
         self.replaying = false
+        self.outcomes.reserveCapacity(self.outcomes.count + self.keyOrder.count - self.keyOrderStart)
         for index in self.keyOrderStart..<self.keyOrder.count {
             // A key seen twice in the window (impossible in a journal this store wrote) keeps its
             // latest outcome.
