@@ -111,7 +111,8 @@ struct IndexToolTests {
         // The dossier in the fewest units, and a unit in the middle of those it is not in.
         let dossier = try #require(units.min { ($0.value.count, $0.key) < ($1.value.count, $1.key) }?.key)
         let elsewhere = units.values.reduce(into: Set<Int>()) { $0.formUnion($1) }.subtracting(units[dossier]!).sorted()
-        try #require(elsewhere.count > 2)
+        // (How many units there are depends on the disk: the demo's frames are cut at each fdatasync.)
+        try #require(!elsewhere.isEmpty, "units without the dossier")
         try flip(journal, at: elsewhere[elsewhere.count / 2] + 20)  // inside another unit's data frame
         let indexed = try dmp("trace", journal, "--dossier", dossier.rawValue, "--format", "json")
         #expect(indexed.status == 0, "\(indexed.stderr)")
@@ -404,18 +405,23 @@ struct IdentifierIndexToolTests {
     func noScan() throws {
         let (journal, records) = try demoJournal(seed: 12)
         #expect(try dmp("index", journal).status == 0)
-        let opened = try #require(
-            records.first {
-                $0["type"] as? String == "DossierOpened" && ($0["data"] as? [String: Any])?["identifier"] != nil
-            })
-        let identifier = try #require((opened["data"] as? [String: Any])?["identifier"] as? String)
-        let dossier = try #require(DossierID(rawValue: opened["dossier"] as! String))
         let index = try DossierIndex(journal: journal)
+        let all = Set(try dossierIDs(records).flatMap { try index.units(of: DossierID(rawValue: $0)!) })
+        // The demo's frames are cut at each fdatasync, so how many units a dossier spans depends
+        // on the disk: take the person opened with an identifier whose dossier spans the fewest.
+        var chosen: (identifier: String, dossier: DossierID, elsewhere: [Int])?
+        for opened in records where opened["type"] as? String == "DossierOpened" {
+            guard let identifier = (opened["data"] as? [String: Any])?["identifier"] as? String,
+                let dossier = DossierID(rawValue: opened["dossier"] as! String)
+            else { continue }
+            let elsewhere = all.subtracting(try index.units(of: dossier)).sorted()
+            if elsewhere.count > chosen?.elsewhere.count ?? -1 {
+                chosen = (identifier, dossier, elsewhere)
+            }
+        }
+        let (identifier, dossier, elsewhere) = try #require(chosen)
         #expect(try index.dossiers(identifiedBy: [try PatientIdentifier(identifier)]) == [dossier])
-        let mine = Set(try index.units(of: dossier))
-        let elsewhere = Set(try dossierIDs(records).flatMap { try index.units(of: DossierID(rawValue: $0)!) })
-            .subtracting(mine).sorted()
-        try #require(elsewhere.count > 2)
+        try #require(!elsewhere.isEmpty, "units without the dossier (\(all.count) units in all)")
         let state = ["state", journal, "--dossier", identifier, "--format", "json"]
         let before = try dmp(state)
         try flip(journal, at: elsewhere[elsewhere.count / 2] + 20)
