@@ -62,11 +62,18 @@ struct IndexedHistory {
         return options
     }
 
-    /// Appends `records[range]` to the journal at `name` (created if missing), in seeded batches.
+    /// The events of the records.
+    func events() throws -> [Event] {
+        try self.records.map { try EventCodec.decode($0) }
+    }
+
+    /// Appends `records[range]` (all of them by default) to the journal at `name` (created if
+    /// missing), in seeded batches.
     @discardableResult
-    func write(_ name: String, _ range: Range<Int>, seed: UInt64 = 7, options: JournalOptions = options()) async throws
-        -> String
-    {
+    func write(
+        _ name: String, _ range: Range<Int>? = nil, seed: UInt64 = 7, options: JournalOptions = options()
+    ) async throws -> String {
+        let range = range ?? 0..<self.records.count
         let path = self.directory + "/" + name
         let writer =
             FileManager.default.fileExists(atPath: path)
@@ -132,7 +139,7 @@ struct DossierIndexTests {
     func indexedEqualsScan(seed: UInt64) async throws {
         let history = try await IndexedHistory.make(seed: seed, dossiers: 30, steps: 300)
         defer { try? FileManager.default.removeItem(atPath: history.directory) }
-        let journal = try await history.write("mixed.dmpj", 0..<history.records.count, seed: seed)
+        let journal = try await history.write("mixed.dmpj", seed: seed)
         let built = try DossierIndex.build(journal: journal)
         #expect(built.coverage.lastSequence == UInt64(history.records.count))
         #expect(built.unsavedEvents == history.records.count)
@@ -228,7 +235,7 @@ struct DossierIndexTests {
     func abandonedTemporaries() async throws {
         let history = try await IndexedHistory.make(seed: 6, dossiers: 5, steps: 20)
         defer { try? FileManager.default.removeItem(atPath: history.directory) }
-        let journal = try await history.write("temporaries.dmpj", 0..<history.records.count)
+        let journal = try await history.write("temporaries.dmpj")
         let index = DossierIndex.path(forJournal: journal)
         // A process id that cannot exist (above any pid_max), and this process's own.
         let abandoned = index + ".tmp-2147483646-12345"
@@ -245,7 +252,7 @@ struct DossierIndexTests {
     func flippedBytes() async throws {
         let history = try await IndexedHistory.make(seed: 5, dossiers: 12, steps: 100)
         defer { try? FileManager.default.removeItem(atPath: history.directory) }
-        let journal = try await history.write("flips.dmpj", 0..<history.records.count)
+        let journal = try await history.write("flips.dmpj")
         let good = try DossierIndex.update(journal: journal).index
         let original = try bytes(good.path)
         var expected: [DossierID: [Int]] = [:]
@@ -287,7 +294,7 @@ struct DossierIndexTests {
     func truncatedAndVersion() async throws {
         let history = try await IndexedHistory.make(seed: 6, dossiers: 6, steps: 40)
         defer { try? FileManager.default.removeItem(atPath: history.directory) }
-        let journal = try await history.write("cuts.dmpj", 0..<history.records.count)
+        let journal = try await history.write("cuts.dmpj")
         let path = try DossierIndex.update(journal: journal).index.path
         let original = try bytes(path)
         for length in [0, 4, 11, 12, 100, IndexFormat.headerSize, original.count - 1] {
@@ -352,7 +359,7 @@ struct DossierIndexTests {
     func forgedOffsets() async throws {
         let history = try await IndexedHistory.make(seed: 10, dossiers: 10, steps: 120)
         defer { try? FileManager.default.removeItem(atPath: history.directory) }
-        let journal = try await history.write("forged.dmpj", 0..<history.records.count)
+        let journal = try await history.write("forged.dmpj")
         let good = try DossierIndex.update(journal: journal).index
         let victim = history.dossiers[0]
         let victimUnits = try good.units(of: victim)
@@ -615,7 +622,7 @@ struct IdentifierTableTests {
     func lookupsEqualScan(seed: UInt64) async throws {
         let history = try await IndexedHistory.identities(seed: seed, people: 36)
         defer { try? FileManager.default.removeItem(atPath: history.directory) }
-        let journal = try await history.write("identities.dmpj", 0..<history.records.count, seed: seed)
+        let journal = try await history.write("identities.dmpj", seed: seed)
         // In memory (all of it scanned), then saved and reopened (all of it from the file).
         try expectLookupsEqualScan(try DossierIndex.build(journal: journal), records: history.records[...])
         let update = try DossierIndex.update(journal: journal)
@@ -638,9 +645,9 @@ struct IdentifierTableTests {
     func oldIdentifier() async throws {
         let history = try await IndexedHistory.identities(seed: 3, people: 12)
         defer { try? FileManager.default.removeItem(atPath: history.directory) }
-        let journal = try await history.write("old.dmpj", 0..<history.records.count)
+        let journal = try await history.write("old.dmpj")
         let index = try DossierIndex.update(journal: journal).index
-        let events = try history.records.map { try EventCodec.decode($0) }
+        let events = try history.events()
         let changes = events.filter { if case .identifierChanged = $0.payload { true } else { false } }
         #expect(changes.count >= 4)
         for change in changes {
@@ -658,9 +665,9 @@ struct IdentifierTableTests {
     func purgedAndCreatedAgain() async throws {
         let history = try await IndexedHistory.identities(seed: 4, people: 12)
         defer { try? FileManager.default.removeItem(atPath: history.directory) }
-        let journal = try await history.write("again.dmpj", 0..<history.records.count)
+        let journal = try await history.write("again.dmpj")
         let index = try DossierIndex.update(journal: journal).index
-        let events = try history.records.map { try EventCodec.decode($0) }
+        let events = try history.events()
         let purged = events.filter { if case .dossierPurged = $0.payload { true } else { false } }.map(\.dossier)
         #expect(purged.count >= 2)
         for dossier in purged {
@@ -757,7 +764,7 @@ struct IdentifierTableTests {
     func flippedBytes() async throws {
         let history = try await IndexedHistory.identities(seed: 7, people: 12)
         defer { try? FileManager.default.removeItem(atPath: history.directory) }
-        let journal = try await history.write("flips.dmpj", 0..<history.records.count)
+        let journal = try await history.write("flips.dmpj")
         let good = try DossierIndex.update(journal: journal).index
         let original = try bytes(good.path)
         let file = try IndexFile(path: good.path)
@@ -802,7 +809,7 @@ struct IdentifierTableTests {
     func forgedEntries() async throws {
         let history = try await IndexedHistory.identities(seed: 8, people: 12)
         defer { try? FileManager.default.removeItem(atPath: history.directory) }
-        let journal = try await history.write("forged.dmpj", 0..<history.records.count)
+        let journal = try await history.write("forged.dmpj")
         let path = try DossierIndex.update(journal: journal).index.path
         let original = try bytes(path)
         let names = try identifierNames(history.records[...]).names
@@ -853,7 +860,7 @@ struct IdentifierTableTests {
     func versionOne() async throws {
         let history = try await IndexedHistory.identities(seed: 9, people: 8)
         defer { try? FileManager.default.removeItem(atPath: history.directory) }
-        let journal = try await history.write("v1.dmpj", 0..<history.records.count)
+        let journal = try await history.write("v1.dmpj")
         let path = try DossierIndex.update(journal: journal).index.path
         let current = try bytes(path)
         let header = try IndexFile(path: path).header

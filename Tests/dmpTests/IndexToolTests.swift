@@ -16,6 +16,14 @@ func demoJournal(dossiers: Int = 30, days: Int = 150, seed: Int = 5) throws -> (
     return (journal, try dmp("events", journal, "--format", "jsonl").jsonLines())
 }
 
+/// The identifier of the first dossier opened with one, if any.
+func firstOpeningIdentifier(_ records: [[String: Any]]) -> String? {
+    records.lazy.compactMap { record -> String? in
+        guard record["type"] as? String == "DossierOpened" else { return nil }
+        return (record["data"] as? [String: Any])?["identifier"] as? String
+    }.first
+}
+
 /// The dossier ids of records, in order of first appearance.
 func dossierIDs(_ records: [[String: Any]]) -> [String] {
     var seen: Set<String> = []
@@ -437,11 +445,7 @@ struct IdentifierIndexToolTests {
     )
     func flippedIdentifierTable() throws {
         let (journal, records) = try demoJournal(seed: 13)
-        let opened = try #require(
-            records.first {
-                $0["type"] as? String == "DossierOpened" && ($0["data"] as? [String: Any])?["identifier"] != nil
-            })
-        let identifier = try #require((opened["data"] as? [String: Any])?["identifier"] as? String)
+        let identifier = try #require(firstOpeningIdentifier(records))
         let state = ["state", journal, "--dossier", identifier, "--format", "json"]
         let expected = try dmp(state + ["--no-index"])
         #expect(expected.status == 0)
@@ -476,11 +480,7 @@ struct IdentifierIndexToolTests {
     )
     func versionOneIndex() throws {
         let (journal, records) = try demoJournal(seed: 14)
-        let opened = try #require(
-            records.first {
-                $0["type"] as? String == "DossierOpened" && ($0["data"] as? [String: Any])?["identifier"] != nil
-            })
-        let identifier = try #require((opened["data"] as? [String: Any])?["identifier"] as? String)
+        let identifier = try #require(firstOpeningIdentifier(records))
         let state = ["state", journal, "--dossier", identifier, "--format", "json"]
         let expected = try dmp(state + ["--no-index"]).stdout
         #expect(try dmp("index", journal).status == 0)

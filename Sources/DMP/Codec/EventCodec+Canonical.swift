@@ -68,9 +68,15 @@ struct RawString {
         if self.nonASCII {
             return String(validating: self.body, as: UTF8.self)
         }
-        return String(unsafeUninitializedCapacity: self.body.count) { buffer in
-            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: self.body)
-            return self.body.count
+        return Self.ascii(self.body)
+    }
+
+    /// The string of bytes known to be ASCII (so valid UTF-8), copied without a check.
+    @inline(__always)
+    static func ascii(_ bytes: UnsafeRawBufferPointer) -> String {
+        String(unsafeUninitializedCapacity: bytes.count) { buffer in
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: bytes)
+            return bytes.count
         }
     }
 
@@ -672,7 +678,7 @@ struct CanonicalCursor {
             } while self.literal(",")
             guard self.literal("]") else { return nil }
         }
-        guard self.literal(#","birthDate":"#), let date = self.rawString(), let birthDate = Self.civilDate(date),
+        guard self.literal(#","birthDate":"#), let date = self.string(), let birthDate = try? CivilDate(date),
             self.literal(#","sex":"#), let sex: IdentityTraits.Sex = self.name(),
             self.literal(#","birthPlace":"#), let place = self.string(),
             let birthPlace = try? IdentityTraits.BirthPlaceCode(place),
@@ -682,27 +688,6 @@ struct CanonicalCursor {
         }
         return try? IdentityTraits(
             birthName: birthName, birthFirstNames: firstNames, birthDate: birthDate, sex: sex, birthPlace: birthPlace)
-    }
-
-    /// A date `YYYY-MM-DD` in ASCII, as ``CivilDate/init(_:)`` reads it; `nil` for anything else.
-    private static func civilDate(_ raw: RawString) -> CivilDate? {
-        let bytes = raw.body
-        guard bytes.count == 10, !raw.nonASCII, bytes[4] == 0x2D, bytes[7] == 0x2D else {
-            return nil
-        }
-        var parts = (0, 0, 0)
-        for index in 0..<10 where index != 4 && index != 7 {
-            let digit = bytes[index] &- 0x30
-            guard digit < 10 else { return nil }
-            if index < 4 {
-                parts.0 = parts.0 * 10 + Int(digit)
-            } else if index < 7 {
-                parts.1 = parts.1 * 10 + Int(digit)
-            } else {
-                parts.2 = parts.2 * 10 + Int(digit)
-            }
-        }
-        return try? CivilDate(year: parts.0, month: parts.1, day: parts.2)
     }
 
     /// Consumes the `data` of a deposit, or of a replacement when `replacement` is set.

@@ -26,16 +26,19 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// - Throws: ``IdentifierError`` with field ``IdentifierError/Field/date`` and reason
     ///   ``IdentifierError/Reason/invalidDate`` if the date does not exist.
     public init(year: Int, month: Int, day: Int) throws(IdentifierError) {
-        let input = "\(year)-\(month)-\(day)"
+        // The input of the error, written only when there is one.
+        func invalid(_ message: String) -> IdentifierError {
+            Self.invalid("\(year)-\(month)-\(day)", message)
+        }
         guard (1...9999).contains(year) else {
-            throw Self.invalid(input, "year \(year) is not between 1 and 9999")
+            throw invalid("year \(year) is not between 1 and 9999")
         }
         guard (1...12).contains(month) else {
-            throw Self.invalid(input, "month \(month) is not between 1 and 12")
+            throw invalid("month \(month) is not between 1 and 12")
         }
         let last = Self.daysIn(month: month, year: year)
         guard (1...last).contains(day) else {
-            throw Self.invalid(input, "day \(day) does not exist in month \(month) of \(year), which has \(last) days")
+            throw invalid("day \(day) does not exist in month \(month) of \(year), which has \(last) days")
         }
         self.year = year
         self.month = month
@@ -49,6 +52,43 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     ///   ``IdentifierError/Reason/wrongLength``, ``IdentifierError/Reason/empty``,
     ///   ``IdentifierError/Reason/invalidCharacter`` or ``IdentifierError/Reason/invalidDate``.
     public init(_ string: String) throws(IdentifierError) {
+        let parts: (year: Int, month: Int, day: Int)
+        if let compact = Self.compactParts(string) {
+            parts = compact
+        } else {
+            parts = try Self.checkedParts(string)
+        }
+        do throws(IdentifierError) {
+            try self.init(year: parts.year, month: parts.month, day: parts.day)
+        } catch {
+            throw IdentifierError(field: error.field, reason: error.reason, input: string, message: error.message)
+        }
+    }
+
+    /// The parts of `YYYY-MM-DD` in ASCII (the form records and most callers give), or `nil` for
+    /// anything else, which ``checkedParts(_:)`` then reads and explains.
+    private static func compactParts(_ string: String) -> (year: Int, month: Int, day: Int)? {
+        var string = string
+        return string.withUTF8 { bytes -> (year: Int, month: Int, day: Int)? in
+            guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D else { return nil }
+            var parts = (year: 0, month: 0, day: 0)
+            for index in 0..<10 where index != 4 && index != 7 {
+                let digit = bytes[index] &- 0x30
+                guard digit < 10 else { return nil }
+                if index < 4 {
+                    parts.year = parts.year * 10 + Int(digit)
+                } else if index < 7 {
+                    parts.month = parts.month * 10 + Int(digit)
+                } else {
+                    parts.day = parts.day * 10 + Int(digit)
+                }
+            }
+            return parts
+        }
+    }
+
+    /// The parts of `YYYY-MM-DD`, character by character, saying what is wrong and where.
+    private static func checkedParts(_ string: String) throws(IdentifierError) -> (year: Int, month: Int, day: Int) {
         let scalars = Array(string.unicodeScalars)
         guard scalars.count == 10 else {
             var text = IdentifierText.Compacted()
@@ -81,11 +121,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
             let part = index < 4 ? 0 : (index < 7 ? 1 : 2)
             parts[part] = parts[part] * 10 + IdentifierText.digitValue(scalar)
         }
-        do throws(IdentifierError) {
-            try self.init(year: parts[0], month: parts[1], day: parts[2])
-        } catch {
-            throw IdentifierError(field: error.field, reason: error.reason, input: string, message: error.message)
-        }
+        return (parts[0], parts[1], parts[2])
     }
 
     /// The date as `YYYY-MM-DD`.

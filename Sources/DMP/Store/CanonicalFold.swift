@@ -152,11 +152,9 @@ extension StoreState {
     }
 
     /// The string of ASCII bytes.
+    @inline(__always)
     private static func string(_ bytes: UnsafeRawBufferPointer) -> String {
-        String(unsafeUninitializedCapacity: bytes.count) { buffer in
-            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: bytes)
-            return bytes.count
-        }
+        RawString.ascii(bytes)
     }
 
     /// Whether the string of ASCII bytes equals `string`, as `String` compares (a string that is
